@@ -1,0 +1,179 @@
+/* agreement: loading, checking and freeing an agreement, and name look-ups.
+ * After parsing, resolve() links consequences to the points they name and
+ * checks that every rule can be evaluated on the reports its kind carries. */
+#include "agreement/parser.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int agreement_party(const agreement_t *a, text_t code) {
+    for (int i = 0; i < a->party_count; i++)
+        if (text_equals_cstr(code, a->parties[i].code)) return i;
+    return -1;
+}
+
+int agreement_source(const agreement_t *a, text_t name) {
+    for (int i = 0; i < a->source_count; i++)
+        if (text_equals_cstr(name, a->sources[i].name)) return i;
+    return -1;
+}
+
+int agreement_place(const agreement_t *a, text_t name) {
+    for (int i = 0; i < a->place_count; i++)
+        if (text_equals_cstr(name, a->places[i].name)) return i;
+    return -1;
+}
+
+int agreement_kind(const agreement_t *a, text_t name) {
+    for (int i = 0; i < a->kind_count; i++)
+        if (text_equals_cstr(name, a->kinds[i].name)) return i;
+    return -1;
+}
+
+int agreement_point(const agreement_t *a, text_t label) {
+    for (int i = 0; i < a->point_count; i++)
+        if (text_equals_cstr(label, a->points[i].label)) return i;
+    return -1;
+}
+
+const char *rule_type_name(rule_type_t type) {
+    static const char *names[] = {"require", "forbid", "limit", "share", "exchange",
+                                  "grant", "sanction", "declaratory"};
+    return (unsigned)type < sizeof names / sizeof *names ? names[type] : "?";
+}
+
+void agreement_free(agreement_t *a) {
+    if (!a) return;
+    for (int i = 0; i < a->place_count; i++) zone_free(a->places[i].zone);
+    for (int i = 0; i < a->reaction_count; i++) free(a->reactions[i].actions);
+    free(a->parties);
+    free(a->sources);
+    free(a->places);
+    free(a->kinds);
+    free(a->events);
+    free(a->points);
+    free(a->rules);
+    free(a->reactions);
+    free(a->path);
+    arena_free(&a->arena);
+    free(a);
+}
+
+/* ------------------------------------------------------------- resolution */
+
+static void resolve_labels(parser_t *p) {
+    for (int i = 0; i < p->pending_count; i++) {
+        pending_label_t *pending = &p->pending[i];
+        int point = agreement_point(p->a, text_of(pending->label));
+        if (point < 0)
+            parser_error_at(p, pending->line, pending->column,
+                            "consequence names point '%s', which does not exist", pending->label);
+        else
+            p->a->reactions[pending->reaction].actions[pending->action].point = point;
+    }
+}
+
+static void rule_error(parser_t *p, const rule_t *rule, const char *why, const char *kind) {
+    parser_error_at(p, rule->line, rule->column, "%s %s in point %s: %s%s%s",
+                    rule_type_name(rule->type), kind ? kind : "", p->a->points[rule->point].label, why,
+                    kind ? " of kind " : "", kind ? kind : "");
+}
+
+/* The fields a rule reads must be ones its kind requires, or reports could
+ * slip past it by leaving them out. */
+static void check_rule_fields(parser_t *p, const rule_t *rule) {
+    const agreement_t *a = p->a;
+    if (rule->kind < 0) return;
+    const kind_t *kind = &a->kinds[rule->kind];
+    unsigned needs = 0;
+    bool party_rule = rule->type == RULE_REQUIRE || rule->type == RULE_FORBID || rule->type == RULE_LIMIT ||
+                      rule->type == RULE_EXCHANGE;
+    if (party_rule) needs |= FIELD_ACTOR;
+    if (rule->type == RULE_LIMIT || rule->type == RULE_SHARE || rule->type == RULE_EXCHANGE) needs |= FIELD_VALUE;
+    if (rule->type == RULE_SHARE || rule->type == RULE_EXCHANGE) needs |= FIELD_TO;
+    if (rule->place >= 0) needs |= FIELD_AT;
+    unsigned missing = needs & ~kind->required;
+    static const char *names[] = {"actor", "to", "at", "target", "value", "cause", "refs", "stance"};
+    for (unsigned bit = 0; bit < 8; bit++)
+        if (missing & (1u << bit)) {
+            char why[128];
+            snprintf(why, sizeof why, "needs field '%s' on every report, but the kind does not require it "
+                                      "(add it to `kind %s needs ...`)", names[bit], kind->name);
+            parser_error_at(p, rule->line, rule->column, "%s in point %s: %s", rule_type_name(rule->type),
+                            a->points[rule->point].label, why);
+        }
+    if (rule->target_count && !(kind->required & (FIELD_TARGET | FIELD_AT)))
+        rule_error(p, rule, "a target filter needs reports that carry target or at", kind->name);
+    if (rule->place >= 0 && !a->places[rule->place].zone && p->errors->count == 0) /* else already reported */
+        parser_error_at(p, rule->line, rule->column, "place '%s' has no geometry, so `in`/`outside` cannot test it",
+                        a->places[rule->place].name);
+    if (rule->type == RULE_EXCHANGE && rule->held_kind >= 0 &&
+        (a->kinds[rule->held_kind].required & (FIELD_ACTOR | FIELD_VALUE)) != (FIELD_ACTOR | FIELD_VALUE))
+        parser_error_at(p, rule->line, rule->column, "exchange in point %s: kind %s must require actor and value",
+                        a->points[rule->point].label, a->kinds[rule->held_kind].name);
+}
+
+static void check_rule_window(parser_t *p, rule_t *rule) {
+    if (rule->window.deadline_event != -2) return;
+    if (rule->window.start_event < 0) {
+        parser_error_at(p, rule->line, rule->column,
+                        "%s in point %s: `within` needs an event to count from (write `within N days of EVENT`)",
+                        rule_type_name(rule->type), p->a->points[rule->point].label);
+        rule->window.deadline_event = -1;
+    } else {
+        rule->window.deadline_event = rule->window.start_event;
+    }
+}
+
+static void resolve(parser_t *p) {
+    agreement_t *a = p->a;
+    resolve_labels(p);
+    if (!a->name) parser_error_at(p, 1, 1, "missing the `agreement NAME \"title\"` line");
+    if (!a->party_count) parser_error_at(p, 1, 1, "the agreement declares no party");
+    for (int i = 0; i < a->rule_count; i++) {
+        check_rule_fields(p, &a->rules[i]);
+        check_rule_window(p, &a->rules[i]);
+    }
+    for (int i = 0; i < a->point_count; i++)
+        if (!a->points[i].rule_count && !p->point_failed[i])
+            parser_error_at(p, a->points[i].line, 1,
+                            "point %s has no rule: add rules, or `declaratory \"why it is not machine-checked\"`",
+                            a->points[i].label);
+}
+
+/* ------------------------------------------------------------------ loading */
+
+agreement_t *agreement_parse(const char *path, const char *text, size_t len, diagnostics_t *errors) {
+    agreement_t *a = xcalloc(1, sizeof *a);
+    arena_init(&a->arena);
+    a->path = xstrdup(path);
+    parser_t p = {.path = a->path, .errors = errors, .a = a, .current_point = -1};
+    const char *slash = strrchr(path, '/');
+    if (slash) snprintf(p.folder, sizeof p.folder, "%.*s", (int)(slash - path), path);
+    size_t before = errors->count;
+    lexer_init(&p.lexer, text, len);
+    parser_run(&p);
+    resolve(&p);
+    free(p.pending);
+    free(p.point_failed);
+    if (errors->count > before) {
+        agreement_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+agreement_t *agreement_load(const char *path, diagnostics_t *errors) {
+    char *text;
+    size_t len;
+    if (!parser_read_file(path, &text, &len)) {
+        diagnostic_set(diagnostics_add(errors), path, 0, 0, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    agreement_t *a = agreement_parse(path, text, len, errors);
+    free(text);
+    return a;
+}

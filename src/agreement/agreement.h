@@ -1,0 +1,177 @@
+/* agreement: the agreement language. Parses a .truce file (points, their
+ * words, their rules) into an immutable agreement_t that the report parser
+ * validates against and the engine evaluates. Syntax: docs/language.md. */
+#ifndef TRUCE_AGREEMENT_H
+#define TRUCE_AGREEMENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/base.h"
+#include "geo/geo.h"
+
+#define AGREEMENT_MAX_PARTIES 32
+#define RULE_MAX_TARGETS 8
+#define EVENT_MAX_AFTER 8
+
+/* Report fields, as bits, for a kind's required fields. */
+enum {
+    FIELD_ACTOR = 1 << 0, FIELD_TO = 1 << 1, FIELD_AT = 1 << 2, FIELD_TARGET = 1 << 3,
+    FIELD_VALUE = 1 << 4, FIELD_CAUSE = 1 << 5, FIELD_REFS = 1 << 6, FIELD_STANCE = 1 << 7,
+};
+
+typedef enum { SOURCE_PARTY, SOURCE_MONITOR, SOURCE_COUNCIL, SOURCE_BODY } source_class_t;
+
+typedef struct {
+    char *code;            /* "UA" */
+    char *name;            /* "Ukraine" */
+    int line;
+} party_t;
+
+typedef struct {
+    char *name;            /* "party:UA", "monitor:osce", "council" */
+    char *description;
+    source_class_t class;
+    int party;             /* for SOURCE_PARTY: the party it speaks for; else -1 */
+    bool has_key;
+    uint8_t key[32];       /* Ed25519 public key, when registered */
+    int line;
+} source_t;
+
+/* A named place: a zone with geometry (from GeoJSON, or a circle around a
+ * point), or a name without geometry (a river, a statute) that reports may
+ * name as their `target`. */
+typedef struct {
+    char *name;
+    char *description;
+    zone_t *zone;          /* NULL when the place has no geometry */
+    char *file;            /* GeoJSON path as written, or NULL */
+    bool illustrative;     /* drawn by us, not an agreed boundary */
+    double lon, lat;       /* centre, when declared with `at` */
+    bool has_point;
+    int line;
+} place_t;
+
+typedef struct {
+    char *name;            /* "forces.present" */
+    unsigned required;     /* FIELD_* bits */
+    int line;
+} kind_t;
+
+/* An event dates deadlines and windows: the earliest confirmed report of a
+ * kind (optionally by a party, about a target), or the latest of other events. */
+typedef struct {
+    char *name;
+    int kind;              /* -1 when defined by `after` */
+    int party;             /* -1: any */
+    int target;            /* -1: any */
+    int after[EVENT_MAX_AFTER];
+    int after_count;
+    int line;
+} event_t;
+
+/* When a rule binds: from an event (plus an offset), until a deadline. */
+typedef struct {
+    int start_event;        /* -1: from the beginning of time */
+    int deadline_event;     /* -1: no deadline relative to an event */
+    int64_t deadline_days;
+    int64_t deadline_months;
+    time_ms_t deadline_date; /* TIME_NONE: no absolute deadline */
+} window_t;
+
+typedef enum {
+    RULE_REQUIRE,     /* party must do X (optionally by a deadline) */
+    RULE_FORBID,      /* party must not do X (optionally in a zone, unless a cause) */
+    RULE_LIMIT,       /* a reported quantity stays within a bound */
+    RULE_SHARE,       /* a quantity is shared between parties in a ratio per period */
+    RULE_EXCHANGE,    /* all-for-all: each side releases everyone it holds */
+    RULE_GRANT,       /* a benefit that holds until a consequence voids it */
+    RULE_SANCTION,    /* sanctions on any party that violates any other point */
+    RULE_DECLARATORY, /* only the council can rule on it */
+} rule_type_t;
+
+typedef enum { COMPARE_AT_MOST, COMPARE_BELOW, COMPARE_AT_LEAST, COMPARE_ABOVE } comparison_t;
+
+typedef struct {
+    rule_type_t type;
+    int point;
+    int line, column;
+    uint32_t parties;          /* bit i set: the rule binds party i */
+    int kind;                  /* report kind the rule watches; -1 for grant/declaratory */
+    int place;                 /* zone filter, -1: anywhere */
+    bool outside;              /* true: the filter is "outside place" */
+    int targets[RULE_MAX_TARGETS];
+    int target_count;          /* target filter (by name, or by `at` inside the place) */
+    int to_party;              /* -1: any recipient */
+    bool unless_cause;         /* a report with a claimed cause does not count */
+    comparison_t comparison;   /* RULE_LIMIT */
+    double bound;
+    int share_party[2];        /* RULE_SHARE */
+    double share_weight[2];
+    int64_t period_days;
+    double tolerance_percent;
+    int held_kind;             /* RULE_EXCHANGE: the kind that counts who is held */
+    char *text;                /* grant: what is granted; declaratory: why not machine-checked;
+                                  sanction: the consequence tag */
+    char *source_text;         /* the rule's line as written, for explanations */
+    window_t window;
+} rule_t;
+
+typedef enum { ACTION_VOID, ACTION_SUSPEND, ACTION_CONSEQUENCE } action_type_t;
+
+typedef struct {
+    action_type_t type;
+    int line, column;
+    int point;                 /* ACTION_VOID / ACTION_SUSPEND: the point affected */
+    int party;                 /* the party it applies to; -1: the violator */
+    char *tag;                 /* ACTION_CONSEQUENCE: "sanctions:reinstated" */
+} action_t;
+
+/* "on violation [by PARTY]: action, action" attached to a point. */
+typedef struct {
+    int point;
+    int party;                 /* -1: a violation by any party */
+    action_t *actions;
+    int action_count;
+    int line;
+} reaction_t;
+
+typedef struct {
+    char *label;               /* "10d": stable across drafts */
+    char *title;               /* optional short title after the label */
+    char *text;                /* the point's words */
+    int first_rule, rule_count;
+    int line;
+} point_t;
+
+typedef struct {
+    char *path;                /* the file it was read from */
+    char *name, *title;
+    party_t *parties;    int party_count;
+    source_t *sources;   int source_count;
+    place_t *places;     int place_count;
+    kind_t *kinds;       int kind_count;
+    event_t *events;     int event_count;
+    point_t *points;     int point_count;
+    rule_t *rules;       int rule_count;
+    reaction_t *reactions; int reaction_count;
+    arena_t arena;             /* owns every string above */
+} agreement_t;
+
+/* Reads and checks an agreement. Every problem found is appended to errors
+ * (file:line:column and reason); returns NULL when there was any. Zone files
+ * are resolved relative to the agreement's folder. Caller frees with
+ * agreement_free. Needs geo_init(). */
+agreement_t *agreement_load(const char *path, diagnostics_t *errors);
+agreement_t *agreement_parse(const char *path, const char *text, size_t len, diagnostics_t *errors);
+void agreement_free(agreement_t *agreement);
+
+/* Look-ups by name; -1 when unknown. */
+int agreement_party(const agreement_t *a, text_t code);
+int agreement_source(const agreement_t *a, text_t name);
+int agreement_place(const agreement_t *a, text_t name);
+int agreement_kind(const agreement_t *a, text_t name);
+int agreement_point(const agreement_t *a, text_t label);
+
+const char *rule_type_name(rule_type_t type);
+
+#endif

@@ -1,0 +1,480 @@
+/* parser: reads the agreement language (docs/language.md) into an agreement_t.
+ * One statement per line; a statement that fails records a file:line:column
+ * diagnostic and the parser skips to the next line, so that one run reports
+ * every problem. Names must be declared before use; point labels named by
+ * consequences may come later and are resolved at the end (resolve.c). */
+#include "agreement/parser.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+/* ------------------------------------------------------------------ tokens */
+
+void parser_next(parser_t *p) {
+    p->token = lexer_next(&p->lexer);
+    if (p->token.type == TOKEN_ERROR) {
+        parser_error_at(p, p->token.line, p->token.column, "%s", p->lexer.error);
+        p->token.type = TOKEN_ERROR;
+    }
+}
+
+void parser_error_at(parser_t *p, int line, int column, const char *format, ...) {
+    diagnostic_t *d = diagnostics_add(p->errors);
+    char message[256];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    diagnostic_set(d, p->path, line, column, "%s", message);
+    p->statement_failed = true;
+}
+
+/* Reports an error at the current token; returns false so callers can
+ * `return parser_error(...)`. Only the first error of a statement is kept. */
+bool parser_error(parser_t *p, const char *format, ...) {
+    if (p->statement_failed) return false;
+    char message[256];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    parser_error_at(p, p->token.line, p->token.column, "%s", message);
+    return false;
+}
+
+bool parser_at_word(const parser_t *p, const char *word) {
+    return p->token.type == TOKEN_WORD && text_equals_cstr(p->token.text, word);
+}
+
+bool parser_at_punct(const parser_t *p, const char *punct) {
+    return p->token.type == TOKEN_PUNCT && text_equals_cstr(p->token.text, punct);
+}
+
+bool parser_at_line_end(const parser_t *p) {
+    return p->token.type == TOKEN_NEWLINE || p->token.type == TOKEN_END;
+}
+
+bool parser_accept_word(parser_t *p, const char *word) {
+    if (!parser_at_word(p, word)) return false;
+    parser_next(p);
+    return true;
+}
+
+bool parser_accept_punct(parser_t *p, const char *punct) {
+    if (!parser_at_punct(p, punct)) return false;
+    parser_next(p);
+    return true;
+}
+
+bool parser_expect_word(parser_t *p, const char *word) {
+    if (parser_accept_word(p, word)) return true;
+    return parser_error(p, "expected '%s'", word);
+}
+
+bool parser_expect_punct(parser_t *p, const char *punct) {
+    if (parser_accept_punct(p, punct)) return true;
+    return parser_error(p, "expected '%s'", punct);
+}
+
+/* A name: a word, or a quoted string for names with spaces ("Saint Petersburg"). */
+char *parser_expect_name(parser_t *p, const char *what) {
+    char *name = NULL;
+    if (p->token.type == TOKEN_WORD || p->token.type == TOKEN_NUMBER)
+        name = arena_strndup(&p->a->arena, p->token.text.ptr, p->token.text.len);
+    else if (p->token.type == TOKEN_STRING)
+        name = lexer_string_value(&p->a->arena, p->token.text);
+    if (!name) {
+        parser_error(p, "expected %s", what);
+        return NULL;
+    }
+    parser_next(p);
+    return name;
+}
+
+char *parser_optional_string(parser_t *p) {
+    if (p->token.type != TOKEN_STRING) return NULL;
+    char *s = lexer_string_value(&p->a->arena, p->token.text);
+    parser_next(p);
+    return s;
+}
+
+bool parser_expect_number(parser_t *p, const char *what, double *out) {
+    if (p->token.type != TOKEN_NUMBER) return parser_error(p, "expected %s (a number)", what);
+    *out = p->token.number;
+    parser_next(p);
+    return true;
+}
+
+/* Grows a malloc'd array by one element, returning a zeroed slot. */
+void *parser_grow(void **array, int *count, size_t element_size) {
+    int n = *count;
+    if ((n & (n - 1)) == 0) { /* 0, 1, 2, 4, ...: double the capacity */
+        size_t capacity = n ? (size_t)n * 2 : 4;
+        *array = xrealloc(*array, capacity * element_size);
+    }
+    char *slot = (char *)*array + (size_t)n * element_size;
+    memset(slot, 0, element_size);
+    (*count)++;
+    return slot;
+}
+
+/* ------------------------------------------------------------- references */
+
+static int lookup_by_name(const parser_t *p, const char *what, const char *name) {
+    const agreement_t *a = p->a;
+    text_t t = text_of(name);
+    if (!strcmp(what, "party")) return agreement_party(a, t);
+    if (!strcmp(what, "kind")) return agreement_kind(a, t);
+    if (!strcmp(what, "place")) return agreement_place(a, t);
+    if (!strcmp(what, "source")) return agreement_source(a, t);
+    for (int i = 0; i < a->event_count; i++)
+        if (!strcmp(a->events[i].name, name)) return i;
+    return -1;
+}
+
+static const char *declare_hint(const char *what) {
+    if (!strcmp(what, "party")) return " (declare it with: party CODE \"Name\")";
+    if (!strcmp(what, "kind")) return " (declare it with: kind NAME needs FIELD, ...)";
+    if (!strcmp(what, "place")) return " (declare it with: place or object)";
+    if (!strcmp(what, "event")) return " (declare it with: event NAME = KIND ...)";
+    return "";
+}
+
+/* Reads a name and resolves it to an index of the given table. */
+int parser_expect_reference(parser_t *p, const char *what) {
+    int line = p->token.line, column = p->token.column;
+    char *name = parser_expect_name(p, what);
+    if (!name) return -1;
+    int index = lookup_by_name(p, what, name);
+    if (index < 0 && !p->statement_failed)
+        parser_error_at(p, line, column, "unknown %s '%s'%s", what, name, declare_hint(what));
+    return index;
+}
+
+/* PARTY {, PARTY} or `any`: a bit set of parties. */
+bool parser_expect_parties(parser_t *p, uint32_t *parties) {
+    *parties = 0;
+    if (parser_accept_word(p, "any")) {
+        parser_accept_word(p, "party");
+        *parties = p->a->party_count >= 32 ? 0xffffffffu : (1u << p->a->party_count) - 1;
+        return true;
+    }
+    do {
+        int party = parser_expect_reference(p, "party");
+        if (party < 0) return false;
+        *parties |= 1u << party;
+    } while (parser_accept_punct(p, ","));
+    return true;
+}
+
+/* ------------------------------------------------------------ declarations */
+
+static bool parse_agreement_header(parser_t *p) {
+    p->a->name = parser_expect_name(p, "the agreement's name");
+    p->a->title = parser_optional_string(p);
+    return p->a->name != NULL;
+}
+
+static source_t *add_source(parser_t *p, const char *name, source_class_t class, int party, int line) {
+    if (agreement_source(p->a, text_of(name)) >= 0) {
+        parser_error(p, "source '%s' is declared twice", name);
+        return NULL;
+    }
+    source_t *s = GROW(p->a->sources, p->a->source_count);
+    s->name = arena_strndup(&p->a->arena, name, strlen(name));
+    s->class = class;
+    s->party = party;
+    s->line = line;
+    return s;
+}
+
+static bool parse_party(parser_t *p) {
+    int line = p->token.line;
+    char *code = parser_expect_name(p, "a party code such as UA");
+    if (!code) return false;
+    if (agreement_party(p->a, text_of(code)) >= 0) return parser_error(p, "party '%s' is declared twice", code);
+    if (p->a->party_count >= AGREEMENT_MAX_PARTIES) return parser_error(p, "too many parties (at most %d)", AGREEMENT_MAX_PARTIES);
+    party_t *party = GROW(p->a->parties, p->a->party_count);
+    party->code = code;
+    party->name = parser_optional_string(p);
+    party->line = line;
+    char source_name[96];
+    snprintf(source_name, sizeof source_name, "party:%s", code);
+    source_t *s = add_source(p, source_name, SOURCE_PARTY, p->a->party_count - 1, line);
+    if (s) s->description = party->name;
+    return s != NULL;
+}
+
+static bool parse_source(parser_t *p, source_class_t class) {
+    int line = p->token.line;
+    char *name = parser_expect_name(p, "a source name such as monitor:osce");
+    if (!name) return false;
+    source_t *s = add_source(p, name, class, -1, line);
+    if (s) s->description = parser_optional_string(p);
+    return s != NULL;
+}
+
+static bool parse_body(parser_t *p) {
+    /* Bodies are named for readers; they do not report unless declared as a
+     * monitor or the council too. */
+    return parser_expect_name(p, "a body's name") && (parser_optional_string(p), true);
+}
+
+static unsigned field_bit(text_t word) {
+    static const char *names[] = {"actor", "to", "at", "target", "value", "cause", "refs", "stance"};
+    for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+        if (text_equals_cstr(word, names[i])) return 1u << i;
+    return 0;
+}
+
+static bool parse_kind(parser_t *p) {
+    int line = p->token.line;
+    char *name = parser_expect_name(p, "a report kind such as forces.present");
+    if (!name) return false;
+    if (agreement_kind(p->a, text_of(name)) >= 0) return parser_error(p, "kind '%s' is declared twice", name);
+    unsigned required = 0;
+    if (parser_accept_word(p, "needs")) {
+        do {
+            unsigned bit = p->token.type == TOKEN_WORD ? field_bit(p->token.text) : 0;
+            if (!bit) return parser_error(p, "expected a report field (actor, to, at, target, value, cause, refs, stance)");
+            required |= bit;
+            parser_next(p);
+        } while (parser_accept_punct(p, ","));
+    }
+    kind_t *kind = GROW(p->a->kinds, p->a->kind_count);
+    kind->name = name;
+    kind->required = required;
+    kind->line = line;
+    return true;
+}
+
+/* Zone and key files are named relative to the agreement's folder. */
+static void join_path(const parser_t *p, const char *file, char *out, size_t size) {
+    buffer_t path = {0};
+    if (file[0] != '/' && p->folder[0]) buffer_printf(&path, "%s/", p->folder);
+    buffer_puts(&path, file);
+    size_t n = path.len < size - 1 ? path.len : size - 1;
+    memcpy(out, path.data, n);
+    out[n] = '\0';
+    buffer_free(&path);
+}
+
+static bool parse_place_geometry(parser_t *p, place_t *place) {
+    for (;;) {
+        if (parser_accept_word(p, "at")) {
+            if (!parser_expect_number(p, "a longitude", &place->lon)) return false;
+            parser_accept_punct(p, ",");
+            if (!parser_expect_number(p, "a latitude", &place->lat)) return false;
+            if (place->lon < -180 || place->lon > 180 || place->lat < -90 || place->lat > 90)
+                return parser_error(p, "coordinates out of range: longitude then latitude, in degrees");
+            place->has_point = true;
+        } else if (parser_accept_word(p, "radius")) {
+            double km = 0;
+            if (!parser_expect_number(p, "a radius", &km) || !parser_expect_word(p, "km")) return false;
+            if (!place->has_point) return parser_error(p, "radius needs a centre: write `at LON, LAT` first");
+            if (km <= 0) return parser_error(p, "radius must be positive");
+            place->zone = zone_circle(place->lon, place->lat, km);
+        } else if (parser_accept_word(p, "file")) {
+            int line = p->token.line, column = p->token.column;
+            char *file = parser_optional_string(p);
+            if (!file) return parser_error(p, "expected a quoted GeoJSON file name");
+            place->file = file;
+            char path[1024];
+            join_path(p, file, path, sizeof path);
+            diagnostic_t why;
+            place->zone = zone_load_geojson(path, &why);
+            if (!place->zone) parser_error_at(p, line, column, "zone file %s: %s", file, why.message);
+        } else if (parser_accept_word(p, "illustrative")) {
+            place->illustrative = true;
+        } else {
+            return parser_at_line_end(p) || parser_error(p, "expected at, radius, file or illustrative");
+        }
+        if (p->statement_failed) return false;
+    }
+}
+
+static bool parse_place_difference(parser_t *p, place_t *place) {
+    int line = p->token.line, column = p->token.column;
+    int from = parser_expect_reference(p, "place");
+    if (from < 0 || !parser_expect_word(p, "minus")) return false;
+    int minus = parser_expect_reference(p, "place");
+    if (minus < 0) return false;
+    const place_t *a = &p->a->places[from], *b = &p->a->places[minus];
+    if (!a->zone || !b->zone) {
+        parser_error_at(p, line, column, "'%s minus %s' needs two places with geometry", a->name, b->name);
+        return false;
+    }
+    diagnostic_t why;
+    place->zone = zone_difference(a->zone, b->zone, &why);
+    if (!place->zone) parser_error_at(p, line, column, "%s", why.message);
+    bool marked = parser_accept_word(p, "illustrative");
+    place->illustrative = marked || a->illustrative || b->illustrative; /* derived from a drawing: still one */
+    return place->zone != NULL;
+}
+
+static bool parse_place(parser_t *p, bool with_geometry) {
+    int line = p->token.line;
+    char *name = parser_expect_name(p, "a place name");
+    if (!name) return false;
+    if (agreement_place(p->a, text_of(name)) >= 0) return parser_error(p, "place '%s' is declared twice", name);
+    place_t place = {0};
+    place.name = name;
+    place.line = line;
+    place.description = parser_optional_string(p);
+    bool difference = with_geometry && parser_at_punct(p, "=");
+    bool ok = !with_geometry || parser_at_line_end(p) ? true
+              : parser_accept_punct(p, "=") ? parse_place_difference(p, &place)
+                                     : parse_place_geometry(p, &place);
+    if (!ok || p->statement_failed) {
+        zone_free(place.zone);
+        place.zone = NULL;
+        /* Keep a place whose file failed, so rules naming it add no more errors. */
+        if (!place.file && !difference) return false;
+    }
+    *GROW(p->a->places, p->a->place_count) = place;
+    return true;
+}
+
+static bool parse_event(parser_t *p) {
+    int line = p->token.line;
+    char *name = parser_expect_name(p, "an event name");
+    if (!name || !parser_expect_punct(p, "=")) return false;
+    for (int i = 0; i < p->a->event_count; i++)
+        if (!strcmp(p->a->events[i].name, name)) return parser_error(p, "event '%s' is declared twice", name);
+    event_t event = {.name = name, .kind = -1, .party = -1, .target = -1, .line = line};
+    if (parser_accept_word(p, "after")) {
+        do {
+            if (event.after_count == EVENT_MAX_AFTER) return parser_error(p, "too many events after `after`");
+            int e = parser_expect_reference(p, "event");
+            if (e < 0) return false;
+            event.after[event.after_count++] = e;
+        } while (parser_accept_punct(p, ","));
+    } else {
+        event.kind = parser_expect_reference(p, "kind");
+        if (event.kind < 0) return false;
+        if (parser_accept_word(p, "by") && (event.party = parser_expect_reference(p, "party")) < 0) return false;
+        if (parser_accept_word(p, "target") && (event.target = parser_expect_reference(p, "place")) < 0) return false;
+    }
+    *GROW(p->a->events, p->a->event_count) = event;
+    return true;
+}
+
+static bool parse_key(parser_t *p) {
+    int line = p->token.line, column = p->token.column;
+    char *source_name = parser_expect_name(p, "a source name");
+    if (!source_name) return false;
+    int source = agreement_source(p->a, text_of(source_name));
+    if (source < 0) {
+        parser_error_at(p, line, column, "key for unknown source '%s' (declare the party, monitor or council first)", source_name);
+        return false;
+    }
+    char *encoded = parser_expect_name(p, "a base64 Ed25519 public key");
+    if (!encoded) return false;
+    source_t *s = &p->a->sources[source];
+    size_t length = 0;
+    if (sodium_base642bin(s->key, sizeof s->key, encoded, strlen(encoded), NULL, &length, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || length != sizeof s->key)
+        return parser_error(p, "not a base64 Ed25519 public key (32 bytes)");
+    if (s->has_key) return parser_error(p, "source '%s' already has a key", source_name);
+    s->has_key = true;
+    return true;
+}
+
+/* --------------------------------------------------------------- statements */
+
+static bool parse_keys_file(parser_t *p);
+
+static bool parse_statement(parser_t *p) {
+    static const struct {
+        const char *word;
+        bool needs_point;
+    } rules[] = {{"require", 1}, {"forbid", 1}, {"limit", 1}, {"share", 1}, {"exchange", 1},
+                 {"grant", 1}, {"sanction", 1}, {"declaratory", 1}, {"on", 1}};
+    if (p->token.type == TOKEN_TEXT_LINE) return parser_point_text(p);
+    if (p->token.type != TOKEN_WORD) return parser_error(p, "expected a statement (party, place, point, require, ...)");
+    if (p->keys_only && !parser_at_word(p, "key")) return parser_error(p, "a keys file holds only `key SOURCE BASE64` lines");
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+        if (parser_at_word(p, rules[i].word)) return parser_rule(p);
+    text_t word = p->token.text;
+    parser_next(p);
+    if (text_equals_cstr(word, "agreement")) return parse_agreement_header(p);
+    if (text_equals_cstr(word, "party")) return parse_party(p);
+    if (text_equals_cstr(word, "monitor")) return parse_source(p, SOURCE_MONITOR);
+    if (text_equals_cstr(word, "council")) return parse_source(p, SOURCE_COUNCIL);
+    if (text_equals_cstr(word, "body")) return parse_body(p);
+    if (text_equals_cstr(word, "kind")) return parse_kind(p);
+    if (text_equals_cstr(word, "place")) return parse_place(p, true);
+    if (text_equals_cstr(word, "object")) return parse_place(p, false);
+    if (text_equals_cstr(word, "event")) return parse_event(p);
+    if (text_equals_cstr(word, "key")) return parse_key(p);
+    if (text_equals_cstr(word, "keys")) return parse_keys_file(p);
+    if (text_equals_cstr(word, "point")) return parser_point(p);
+    p->token.line = p->token.line; /* report at the unknown word */
+    parser_error_at(p, p->token.line, p->token.column - (int)word.len - 1 > 0 ? p->token.column : 1,
+                    "unknown statement '%.*s'", (int)word.len, word.ptr);
+    return false;
+}
+
+static void skip_to_line_end(parser_t *p) {
+    while (!parser_at_line_end(p)) parser_next(p);
+}
+
+void parser_run(parser_t *p) {
+    parser_next(p);
+    while (p->token.type != TOKEN_END) {
+        if (p->token.type == TOKEN_NEWLINE) {
+            parser_next(p);
+            continue;
+        }
+        p->statement_failed = false;
+        if (parse_statement(p) && !parser_at_line_end(p)) {
+            parser_error(p, "unexpected '%.*s' at the end of the statement", (int)p->token.text.len, p->token.text.ptr);
+        }
+        skip_to_line_end(p);
+    }
+}
+
+bool parser_read_file(const char *path, char **text, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    buffer_t b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(&b, chunk, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    if (!ok) {
+        buffer_free(&b);
+        return false;
+    }
+    if (!b.data) buffer_append(&b, "", 0);
+    *text = b.data;
+    *len = b.len;
+    return true;
+}
+
+static bool parse_keys_file(parser_t *p) {
+    int line = p->token.line, column = p->token.column;
+    char *file = parser_optional_string(p);
+    if (!file) return parser_error(p, "expected a quoted file name");
+    char path[1024];
+    join_path(p, file, path, sizeof path);
+    char *text;
+    size_t len;
+    if (!parser_read_file(path, &text, &len)) {
+        parser_error_at(p, line, column, "cannot read keys file %s: %s", file, strerror(errno));
+        return false;
+    }
+    parser_t sub = *p;
+    sub.path = arena_strndup(&p->a->arena, path, strlen(path));
+    sub.keys_only = true;
+    lexer_init(&sub.lexer, text, len);
+    parser_run(&sub);
+    free(text);
+    return true;
+}

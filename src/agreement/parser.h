@@ -1,0 +1,60 @@
+/* parser: the state shared by the statement parser (parser.c), the point and
+ * rule parser (rules.c) and the final resolution pass (agreement.c). Internal
+ * to src/agreement. */
+#ifndef TRUCE_AGREEMENT_PARSER_H
+#define TRUCE_AGREEMENT_PARSER_H
+
+#include "agreement/agreement.h"
+#include "agreement/lexer.h"
+
+/* A consequence that names a point by label, resolved once every point is read. */
+typedef struct {
+    char *label;
+    int reaction, action;
+    int line, column;
+} pending_label_t;
+
+typedef struct {
+    lexer_t lexer;
+    token_t token;
+    const char *path;
+    char folder[1024];         /* the agreement's folder, for relative zone files */
+    diagnostics_t *errors;
+    agreement_t *a;
+    int current_point;         /* -1 before the first `point` */
+    bool statement_failed;     /* an error was reported for the current line */
+    bool keys_only;            /* reading a `keys` registry file */
+    pending_label_t *pending;
+    int pending_count;
+    bool *point_failed;        /* per point: a rule line under it failed (no cascade errors) */
+    int point_failed_count;
+} parser_t;
+
+void parser_run(parser_t *p);
+void parser_error_at(parser_t *p, int line, int column, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+bool parser_point(parser_t *p);
+bool parser_point_text(parser_t *p);
+bool parser_rule(parser_t *p);
+bool parser_read_file(const char *path, char **text, size_t *len);
+
+/* Token helpers (parser.c). accept_* consume the token if it matches;
+ * expect_* also report an error when it does not. Errors return false/NULL/-1. */
+void parser_next(parser_t *p);
+bool parser_error(parser_t *p, const char *format, ...) __attribute__((format(printf, 2, 3)));
+bool parser_at_word(const parser_t *p, const char *word);
+bool parser_at_punct(const parser_t *p, const char *punct);
+bool parser_at_line_end(const parser_t *p);
+bool parser_accept_word(parser_t *p, const char *word);
+bool parser_accept_punct(parser_t *p, const char *punct);
+bool parser_expect_word(parser_t *p, const char *word);
+bool parser_expect_punct(parser_t *p, const char *punct);
+char *parser_expect_name(parser_t *p, const char *what);
+char *parser_optional_string(parser_t *p);
+bool parser_expect_number(parser_t *p, const char *what, double *out);
+int parser_expect_reference(parser_t *p, const char *what);
+bool parser_expect_parties(parser_t *p, uint32_t *parties);
+void *parser_grow(void **array, int *count, size_t element_size);
+#define GROW(array, count) ((__typeof__(array))parser_grow((void **)&(array), &(count), sizeof *(array)))
+
+#endif

@@ -1,0 +1,99 @@
+/* base: the small things every part of truce shares — borrowed text slices,
+ * a bump arena, a string hash, RFC 3339 times and calendar arithmetic, and the
+ * diagnostic record that carries file:line:column errors to the CLI. */
+#ifndef TRUCE_BASE_H
+#define TRUCE_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* A borrowed slice of bytes; never owns its memory. */
+typedef struct {
+    const char *ptr;
+    size_t len;
+} text_t;
+
+#define TEXT(literal) ((text_t){(literal), sizeof(literal) - 1})
+text_t text_of(const char *cstring);
+bool   text_equals(text_t a, text_t b);
+bool   text_equals_cstr(text_t a, const char *cstring);
+int    text_compare(text_t a, text_t b);
+
+/* Bump allocator: many small allocations freed together. */
+typedef struct arena_block arena_block_t;
+typedef struct {
+    arena_block_t *head;
+    size_t used;       /* bytes handed out, for memory accounting */
+} arena_t;
+
+void  arena_init(arena_t *arena);
+void  arena_free(arena_t *arena);                 /* frees every block; NULL-safe */
+void *arena_alloc(arena_t *arena, size_t size);   /* 8-aligned; aborts on out of memory */
+char *arena_strndup(arena_t *arena, const char *s, size_t len); /* NUL-terminated copy */
+text_t arena_text(arena_t *arena, text_t t);      /* copy that outlives the source */
+
+/* Allocation that aborts with a message on out of memory: truce never limps on
+ * after a failed malloc, it stops before it can corrupt anything. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *pointer, size_t size);
+char *xstrdup(const char *s);
+
+uint64_t hash_bytes(const void *data, size_t len, uint64_t seed);
+
+/* Times are milliseconds since 1970-01-01T00:00:00Z (leap seconds ignored, as
+ * in POSIX), which orders every report the agreement cares about. */
+typedef int64_t time_ms_t;
+#define TIME_NONE INT64_MIN
+#define TIME_BEGINNING (INT64_MIN + 1)   /* "always": before any report */
+#define MS_PER_DAY 86400000LL
+
+/* Parses RFC 3339 ("2026-01-05T10:00:00Z", "...T10:00:00.250+02:00").
+ * Returns false, leaving *out unchanged, on anything else. */
+bool time_parse_rfc3339(const char *s, size_t len, time_ms_t *out);
+/* Parses a calendar date "2026-06-30" to its first millisecond (UTC). */
+bool time_parse_date(const char *s, size_t len, time_ms_t *out);
+/* Writes "2026-01-05T10:00:00Z" (".250" added when milliseconds are set);
+ * buffer needs 25 bytes. Returns the length written. */
+size_t time_format(time_ms_t t, char *buffer);
+/* Calendar arithmetic in UTC: adding months clamps to the month's last day. */
+time_ms_t time_add_days(time_ms_t t, int64_t days);
+time_ms_t time_add_months(time_ms_t t, int64_t months);
+int64_t   days_from_civil(int64_t year, unsigned month, unsigned day);
+
+/* A diagnostic: what went wrong and where. The library fills these; only the
+ * CLI and the server print them. */
+typedef struct {
+    char file[256];
+    int line;          /* 1-based; 0 when not tied to a line */
+    int column;        /* 1-based; 0 when not tied to a column */
+    char message[256];
+} diagnostic_t;
+
+void diagnostic_set(diagnostic_t *d, const char *file, int line, int column,
+                    const char *format, ...) __attribute__((format(printf, 5, 6)));
+
+/* A growable list of diagnostics. */
+typedef struct {
+    diagnostic_t *items;
+    size_t count, capacity;
+} diagnostics_t;
+
+diagnostic_t *diagnostics_add(diagnostics_t *list);
+void diagnostics_free(diagnostics_t *list);
+
+/* JSON output helper: appends s as a quoted, escaped JSON string to a growable
+ * buffer. */
+typedef struct {
+    char *data;
+    size_t len, capacity;
+} buffer_t;
+
+void buffer_append(buffer_t *b, const void *data, size_t len);
+void buffer_puts(buffer_t *b, const char *s);
+void buffer_printf(buffer_t *b, const char *format, ...) __attribute__((format(printf, 2, 3)));
+void buffer_json_string(buffer_t *b, const char *s, size_t len);
+void buffer_free(buffer_t *b);
+
+#endif

@@ -1,0 +1,59 @@
+/* cmd_lint: `truce lint FILE...` checks agreement files and reports every
+ * problem as file:line:column: error: reason, or a one-line summary. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+
+static const char lint_usage[] =
+    "usage: truce lint [--help] AGREEMENT...\n\n"
+    "Checks each agreement file: syntax, unknown parties, kinds, places and events,\n"
+    "missing or invalid zone files, consequences naming points that do not exist,\n"
+    "rules whose report kind lacks a field they read. Prints every problem as\n"
+    "FILE:LINE:COLUMN: error: REASON.\n\n"
+    "exit codes: 0 all files are valid, 2 usage error, 3 some file has problems\n";
+
+static void summarise(const char *path, const agreement_t *a) {
+    int machine = 0, declaratory = 0;
+    for (int p = 0; p < a->point_count; p++) {
+        const point_t *point = &a->points[p];
+        bool only_declaratory = true;
+        for (int r = point->first_rule; r < point->first_rule + point->rule_count; r++)
+            only_declaratory &= a->rules[r].type == RULE_DECLARATORY;
+        only_declaratory ? declaratory++ : machine++;
+    }
+    int illustrative = 0;
+    for (int i = 0; i < a->place_count; i++) illustrative += a->places[i].illustrative;
+    printf("%s: ok: %d points (%d machine-checked, %d declaratory), %d rules, %d parties, %d places "
+           "(%d illustrative), %d report kinds\n",
+           path, a->point_count, machine, declaratory, a->rule_count, a->party_count, a->place_count, illustrative,
+           a->kind_count);
+}
+
+int cmd_lint(int argc, char **argv) {
+    static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(lint_usage, stdout);
+            return EXIT_OK;
+        }
+        fputs(lint_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        fputs(lint_usage, stderr);
+        return EXIT_USAGE;
+    }
+    geo_init();
+    int status = EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        agreement_t *a = cli_load_agreement(argv[i]);
+        if (a) summarise(argv[i], a);
+        else status = EXIT_INPUT;
+        agreement_free(a);
+    }
+    geo_finish();
+    return status;
+}

@@ -1,0 +1,27 @@
+/* json_scan: a strict, allocation-free JSON scanner for the flat objects of
+ * the interchange format. Internal to src/report; the report parser drives it
+ * field by field. Why our own: see json_scan.c. */
+#ifndef TRUCE_REPORT_JSON_SCAN_H
+#define TRUCE_REPORT_JSON_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "base/base.h"
+
+typedef struct {
+    const char *p, *end;
+    char *scratch;          /* unescaped strings go here when they hold escapes */
+    size_t scratch_used, scratch_size;
+    const char *error;      /* static reason of the first failure */
+} json_scan_t;
+
+void json_skip_space(json_scan_t *s);
+bool json_expect(json_scan_t *s, char c);
+/* Reads a string value; out borrows the input (no escapes) or the scratch. */
+bool json_string(json_scan_t *s, text_t *out);
+bool json_number(json_scan_t *s, double *out);
+/* Skips any JSON value (for fields the spec does not define yet). */
+bool json_skip_value(json_scan_t *s, int depth);
+bool json_fail(json_scan_t *s, const char *reason);
+
+#endif

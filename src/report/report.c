@@ -1,0 +1,256 @@
+/* report: parses one report line into a report_t and validates it against
+ * the interchange spec and the agreement's vocabulary (kinds, parties,
+ * places, sources). Names are looked up in small open-addressing tables built
+ * once per parser; nothing is allocated per report. */
+#include "report/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/json_scan.h"
+
+/* --------------------------------------------------------------- name table */
+
+typedef struct {
+    text_t name;
+    int index;
+} name_slot_t;
+
+typedef struct {
+    name_slot_t *slots;
+    size_t mask;
+} name_table_t;
+
+static void name_table_build(name_table_t *t, int count, const char *(*name_of)(const agreement_t *, int),
+                             const agreement_t *a) {
+    size_t size = 16;
+    while (size < (size_t)count * 4) size *= 2;
+    t->slots = xcalloc(size, sizeof *t->slots);
+    t->mask = size - 1;
+    for (int i = 0; i < count; i++) {
+        text_t name = text_of(name_of(a, i));
+        size_t h = hash_bytes(name.ptr, name.len, 0) & t->mask;
+        while (t->slots[h].name.ptr) h = (h + 1) & t->mask;
+        t->slots[h] = (name_slot_t){name, i};
+    }
+}
+
+static int name_table_find(const name_table_t *t, text_t name) {
+    size_t h = hash_bytes(name.ptr, name.len, 0) & t->mask;
+    for (; t->slots[h].name.ptr; h = (h + 1) & t->mask)
+        if (text_equals(t->slots[h].name, name)) return t->slots[h].index;
+    return -1;
+}
+
+static const char *kind_name(const agreement_t *a, int i) { return a->kinds[i].name; }
+static const char *party_code(const agreement_t *a, int i) { return a->parties[i].code; }
+static const char *place_name(const agreement_t *a, int i) { return a->places[i].name; }
+static const char *source_name(const agreement_t *a, int i) { return a->sources[i].name; }
+
+/* ------------------------------------------------------------------- parser */
+
+struct report_parser {
+    const agreement_t *agreement;
+    name_table_t kinds, parties, places, sources;
+    char *scratch;
+    size_t scratch_size;
+    char *error;
+    size_t error_size;
+};
+
+report_parser_t *report_parser_new(const agreement_t *agreement) {
+    report_parser_t *parser = xcalloc(1, sizeof *parser);
+    parser->agreement = agreement;
+    name_table_build(&parser->kinds, agreement->kind_count, kind_name, agreement);
+    name_table_build(&parser->parties, agreement->party_count, party_code, agreement);
+    name_table_build(&parser->places, agreement->place_count, place_name, agreement);
+    name_table_build(&parser->sources, agreement->source_count, source_name, agreement);
+    return parser;
+}
+
+void report_parser_free(report_parser_t *parser) {
+    if (!parser) return;
+    free(parser->kinds.slots);
+    free(parser->parties.slots);
+    free(parser->places.slots);
+    free(parser->sources.slots);
+    free(parser->scratch);
+    free(parser);
+}
+
+/* Field names, in the order of the bits below. */
+enum {
+    F_ID, F_SOURCE, F_TIME, F_KIND, F_ACTOR, F_TO, F_AT, F_TARGET, F_VALUE, F_CAUSE,
+    F_REFS, F_STANCE, F_NOTE, F_SIG, F_UNKNOWN
+};
+static const char *const field_names[] = {"id", "source", "time", "kind", "actor", "to", "at",
+                                          "target", "value", "cause", "refs", "stance", "note", "sig"};
+
+static int field_of(text_t key) {
+    for (int f = 0; f < F_UNKNOWN; f++)
+        if (key.len == strlen(field_names[f]) && memcmp(key.ptr, field_names[f], key.len) == 0) return f;
+    return F_UNKNOWN;
+}
+
+static bool reject(report_parser_t *parser, const char *format, const char *a, const char *b) {
+    snprintf(parser->error, parser->error_size, format, a, b);
+    return false;
+}
+
+static bool reject_text(report_parser_t *parser, const char *format, const char *field, text_t value) {
+    char shown[80];
+    size_t n = value.len < 60 ? value.len : 60;
+    memcpy(shown, value.ptr, n);
+    strcpy(shown + n, value.len > 60 ? "..." : "");
+    return reject(parser, format, field, shown);
+}
+
+static bool read_party(report_parser_t *parser, json_scan_t *s, const char *field, int *out) {
+    text_t code;
+    if (!json_string(s, &code)) return reject(parser, "field '%s' must be a string%s", field, "");
+    *out = name_table_find(&parser->parties, code);
+    return *out >= 0 || reject_text(parser, "field '%s': unknown party '%s'", field, code);
+}
+
+static bool read_at(report_parser_t *parser, json_scan_t *s, report_t *r) {
+    if (!json_expect(s, '[') || !json_number(s, &r->lon) || !json_expect(s, ',') || !json_number(s, &r->lat) ||
+        !json_expect(s, ']'))
+        return reject(parser, "field 'at' must be [longitude, latitude]%s%s", "", "");
+    if (r->lon < -180 || r->lon > 180 || r->lat < -90 || r->lat > 90)
+        return reject(parser, "field 'at' is out of range: [longitude, latitude] in degrees, GeoJSON order%s%s", "", "");
+    r->has_at = true;
+    return true;
+}
+
+static bool read_refs(report_parser_t *parser, json_scan_t *s, report_t *r) {
+    if (!json_expect(s, '[')) return reject(parser, "field 'refs' must be an array of strings%s%s", "", "");
+    if (json_expect(s, ']')) return true;
+    do {
+        if (r->ref_count == REPORT_MAX_REFS) return reject(parser, "field 'refs' has more than 16 entries%s%s", "", "");
+        if (!json_string(s, &r->refs[r->ref_count++]))
+            return reject(parser, "field 'refs' must be an array of strings%s%s", "", "");
+    } while (json_expect(s, ','));
+    return json_expect(s, ']') || reject(parser, "field 'refs' must be an array of strings%s%s", "", "");
+}
+
+static bool read_string_field(report_parser_t *parser, json_scan_t *s, int field, text_t *out) {
+    if (json_string(s, out)) return true;
+    return reject(parser, "field '%s' must be a string%s", field_names[field], "");
+}
+
+static bool read_named(report_parser_t *parser, json_scan_t *s, int field, const name_table_t *table,
+                       const char *what, int *out) {
+    text_t name;
+    if (!read_string_field(parser, s, field, &name)) return false;
+    *out = name_table_find(table, name);
+    if (*out >= 0) return true;
+    char format[96];
+    snprintf(format, sizeof format, "field '%%s': unknown %s '%%s'", what);
+    return reject_text(parser, format, field_names[field], name);
+}
+
+static bool read_field(report_parser_t *parser, json_scan_t *s, int field, report_t *r) {
+    text_t t;
+    switch (field) {
+    case F_ID: return read_string_field(parser, s, field, &r->id);
+    case F_SOURCE:
+        return read_named(parser, s, field, &parser->sources, "source", &r->source_index) &&
+               (r->source = text_of(parser->agreement->sources[r->source_index].name), true);
+    case F_TIME:
+        if (!read_string_field(parser, s, field, &t)) return false;
+        return time_parse_rfc3339(t.ptr, t.len, &r->time) ||
+               reject_text(parser, "field '%s' is not an RFC 3339 time: '%s'", "time", t);
+    case F_KIND: return read_named(parser, s, field, &parser->kinds, "kind", &r->kind);
+    case F_ACTOR: return read_party(parser, s, "actor", &r->actor);
+    case F_TO: return read_party(parser, s, "to", &r->to);
+    case F_AT: return read_at(parser, s, r);
+    case F_TARGET: return read_named(parser, s, field, &parser->places, "place or object", &r->target);
+    case F_VALUE:
+        if (!json_number(s, &r->value)) return reject(parser, "field 'value' must be a number%s%s", "", "");
+        if (r->value < 0) return reject(parser, "field 'value' must not be negative%s%s", "", "");
+        r->has_value = true;
+        return true;
+    case F_CAUSE: return read_string_field(parser, s, field, &r->cause);
+    case F_REFS: return read_refs(parser, s, r);
+    case F_STANCE:
+        if (!read_string_field(parser, s, field, &t)) return false;
+        if (text_equals_cstr(t, "confirms")) r->stance = STANCE_CONFIRMS;
+        else if (text_equals_cstr(t, "disputes")) r->stance = STANCE_DISPUTES;
+        else return reject_text(parser, "field '%s' must be \"confirms\" or \"disputes\", not '%s'", "stance", t);
+        return true;
+    case F_NOTE: return read_string_field(parser, s, field, &r->note);
+    case F_SIG: return read_string_field(parser, s, field, &r->sig);
+    default: return json_skip_value(s, 1) || reject(parser, "invalid JSON%s%s", "", "");
+    }
+}
+
+static bool is_null(json_scan_t *s) {
+    json_skip_space(s);
+    if (s->end - s->p >= 4 && memcmp(s->p, "null", 4) == 0) {
+        s->p += 4;
+        return true;
+    }
+    return false;
+}
+
+static bool read_object(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
+    if (!json_expect(s, '{')) return reject(parser, "not a JSON object%s%s", "", "");
+    if (json_expect(s, '}')) return true;
+    do {
+        text_t key;
+        if (!json_string(s, &key) || !json_expect(s, ':')) return reject(parser, "invalid JSON: expected \"field\": value%s%s", "", "");
+        int field = field_of(key);
+        if (field != F_UNKNOWN) {
+            if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice%s", field_names[field], "");
+            if (is_null(s)) continue; /* null: the field is absent */
+            *seen |= 1u << field;
+        }
+        if (!read_field(parser, s, field, r)) return false;
+    } while (json_expect(s, ','));
+    if (!json_expect(s, '}')) return reject(parser, "invalid JSON: expected , or }%s%s", "", "");
+    json_skip_space(s);
+    return s->p == s->end || reject(parser, "unexpected text after the JSON object%s%s", "", "");
+}
+
+/* Required fields: the spec's four, then those the agreement's kind needs. */
+static bool check_required(report_parser_t *parser, const report_t *r, unsigned seen) {
+    for (int f = F_ID; f <= F_KIND; f++)
+        if (!(seen & (1u << f))) return reject(parser, "missing required field '%s'%s", field_names[f], "");
+    if (r->id.len == 0) return reject(parser, "field 'id' is empty%s%s", "", "");
+    static const int kind_fields[] = {F_ACTOR, F_TO, F_AT, F_TARGET, F_VALUE, F_CAUSE, F_REFS, F_STANCE};
+    const kind_t *kind = &parser->agreement->kinds[r->kind];
+    for (int bit = 0; bit < 8; bit++)
+        if ((kind->required & (1u << bit)) && !(seen & (1u << kind_fields[bit])))
+            return reject(parser, "kind '%s' needs field '%s'", kind->name, field_names[kind_fields[bit]]);
+    if (r->stance != STANCE_NONE && r->ref_count == 0)
+        return reject(parser, "a report with a stance must name the reports it answers in 'refs'%s%s", "", "");
+    return true;
+}
+
+static void make_room(report_parser_t *parser, size_t len) {
+    if (parser->scratch_size >= len + 64) return;
+    free(parser->scratch);
+    parser->scratch_size = len * 2 + 256;
+    parser->scratch = xmalloc(parser->scratch_size);
+}
+
+bool report_parse(report_parser_t *parser, const char *line, size_t len, report_t *out, char *error,
+                  size_t error_size) {
+    make_room(parser, len); /* grows only for a longer line than any before */
+    parser->error = error;
+    parser->error_size = error_size;
+    memset(out, 0, sizeof *out);
+    out->actor = out->to = out->target = -1;
+    json_scan_t s = {line, line + len, parser->scratch, 0, parser->scratch_size, NULL};
+    unsigned seen = 0;
+    if (!read_object(parser, &s, out, &seen)) {
+        if (s.error) { /* a JSON-level reason is more precise than the field's */
+            size_t n = strlen(error);
+            snprintf(error + n, error_size - n, " (%s at byte %zu)", s.error, (size_t)(s.p - line) + 1);
+        }
+        return false;
+    }
+    return check_required(parser, out, seen);
+}
