@@ -48,7 +48,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libtruce.a
 # Unit tests (cmocka), then the command-line and scenario tests.
 test: deps $(TESTS) $(BUILD)/truce
 	@failed=0; for t in $(TESTS); do echo "== $$t"; ( cd tests && ../$$t ) || failed=1; done; \
-	TRUCE=$(CURDIR)/$(BUILD)/truce bash tests/cli_test.sh || failed=1; \
+	for s in tests/*_test.sh; do echo "== $$s"; TRUCE=$(CURDIR)/$(BUILD)/truce bash $$s || failed=1; done; \
 	exit $$failed
 
 demo: deps

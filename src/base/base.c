@@ -113,6 +113,29 @@ uint64_t hash_bytes(const void *data, size_t len, uint64_t seed) {
     return h;
 }
 
+static uint64_t mix64(uint64_t h) {
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+uint64_t hash_fast(const void *data, size_t len, uint64_t seed) {
+    const unsigned char *p = data;
+    uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ULL);
+    while (len >= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        h = mix64(h ^ word);
+        p += 8;
+        len -= 8;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p, len);
+    return mix64(h ^ tail ^ ((uint64_t)len << 56));
+}
+
 void diagnostic_set(diagnostic_t *d, const char *file, int line, int column,
                     const char *format, ...) {
     snprintf(d->file, sizeof d->file, "%s", file ? file : "");

@@ -69,6 +69,18 @@ time_ms_t engine_latest_time(const engine_t *engine);
 rulings_t *engine_rule(engine_t *engine, time_ms_t as_of);
 void rulings_free(rulings_t *rulings);
 
+/* What the engine kept of a report that bears on a rule, looked up by its
+ * "source/id" key (as in a ruling's evidence). False when not kept. */
+typedef struct {
+    time_ms_t time;
+    int kind, actor, to, target;   /* indices into the agreement; -1 when absent */
+    bool has_at;
+    double lon, lat, value;
+    stance_t stance;
+} report_info_t;
+
+bool engine_report_info(const engine_t *engine, const char *key, report_info_t *out);
+
 const char *status_name(status_t status);
 const char *standing_name(standing_t standing);
 

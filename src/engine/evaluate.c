@@ -354,6 +354,8 @@ static void close_share_period(replay_t *rp, const fact_t *timer) {
     double total = share->sums[0] + share->sums[1];
     double weights = rule->share_weight[0] + rule->share_weight[1];
     share->periods_closed++;
+    share->last_total = total;
+    share->last_end = timer->time;
     for (int i = 0; i < 2; i++) {
         norm_t *norm = replay_norm(rp, timer->target, rule->share_party[i]);
         double got = total > 0 ? 100.0 * share->sums[i] / total : 0, due = 100.0 * rule->share_weight[i] / weights;
@@ -365,8 +367,10 @@ static void close_share_period(replay_t *rp, const fact_t *timer) {
         }
         norm_trace(norm, "%s period %u closed: %s received %.1f%% (due %.1f%% +/- %.1f)", replay_time(timer->time),
                    timer->report + 1, a->parties[rule->share_party[i]].code, got, due, rule->tolerance_percent);
-        if (norm->void_since == TIME_NONE && got > due + rule->tolerance_percent && share->evidence_count)
+        if (norm->void_since == TIME_NONE && got > due + rule->tolerance_percent && share->evidence_count) {
             record_violation(rp, timer->target, rule->share_party[i], timer->time, share->evidence[0], share->best);
+            for (int k = 1; k < share->evidence_count; k++) keep_evidence(norm, share->evidence[k]);
+        }
     }
     memset(share->sums, 0, sizeof share->sums);
     share->evidence_count = 0;

@@ -122,7 +122,7 @@ static int collect_facts(engine_t *e, const report_t *r) {
 
 /* ------------------------------------------------------------- duplicates */
 
-static uint64_t key_hash(int source, text_t id) { return hash_bytes(id.ptr, id.len, (uint64_t)source * 0x9e3779b97f4a7c15ULL); }
+static uint64_t key_hash(int source, text_t id) { return hash_fast(id.ptr, id.len, (uint64_t)source * 0x9e3779b97f4a7c15ULL); }
 
 static text_t stored_id(const stored_report_t *s) {
     return (text_t){s->key.ptr + s->id_offset, s->key.len - s->id_offset};
@@ -156,15 +156,31 @@ static void table_grow(engine_t *e) {
     free(old);
 }
 
+/* Appends v to the buffer as 8 little-endian bytes, whatever the machine. */
+static size_t put64(unsigned char *out, size_t at, uint64_t v) {
+    for (int i = 0; i < 8; i++) out[at + (size_t)i] = (unsigned char)(v >> (8 * i));
+    return at + 8;
+}
+
+static uint64_t double_bits(double d) {
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return bits;
+}
+
+/* A hash of what a report says (not of its bytes), the same on every machine:
+ * it decides which of two conflicting reports is kept. */
 static uint64_t content_hash(const report_t *r) {
-    struct {
-        time_ms_t time;
-        double lon, lat, value;
-        int kind, actor, to, target, stance, has_at, has_value;
-    } fields = {r->time, r->has_at ? r->lon : 0, r->has_at ? r->lat : 0, r->has_value ? r->value : 0,
-                r->kind, r->actor, r->to, r->target, (int)r->stance, r->has_at, r->has_value};
-    uint64_t h = hash_bytes(&fields, sizeof fields, 0);
-    h = hash_bytes(r->cause.ptr ? r->cause.ptr : "", r->cause.len, h ^ (r->cause.ptr != NULL));
+    unsigned char fields[96];
+    size_t n = put64(fields, 0, (uint64_t)r->time);
+    n = put64(fields, n, r->has_at ? double_bits(r->lon) : 0);
+    n = put64(fields, n, r->has_at ? double_bits(r->lat) : 0);
+    n = put64(fields, n, r->has_value ? double_bits(r->value) : 0);
+    n = put64(fields, n, (uint64_t)(uint32_t)r->kind | (uint64_t)(uint16_t)r->actor << 32 | (uint64_t)(uint16_t)r->to << 48);
+    n = put64(fields, n, (uint64_t)(uint32_t)r->target | (uint64_t)r->stance << 32 | (uint64_t)r->has_at << 40 |
+                             (uint64_t)r->has_value << 41 | (uint64_t)(r->cause.ptr != NULL) << 42);
+    uint64_t h = hash_bytes(fields, n, 0);
+    if (r->cause.ptr) h = hash_bytes(r->cause.ptr, r->cause.len, h);
     for (int i = 0; i < r->ref_count; i++) h = hash_bytes(r->refs[i].ptr, r->refs[i].len, h + 1);
     return h;
 }
@@ -272,4 +288,12 @@ int engine_resolve_ref(const engine_t *e, text_t ref, uint32_t *out, int max) {
         if (found >= 0) out[n++] = (uint32_t)found;
     }
     return n;
+}
+
+bool engine_report_info(const engine_t *e, const char *key, report_info_t *out) {
+    uint32_t found;
+    if (engine_resolve_ref(e, text_of(key), &found, 1) != 1) return false;
+    const stored_report_t *s = &e->reports[found];
+    *out = (report_info_t){s->time, s->kind, s->actor, s->to, s->target, s->has_at, s->lon, s->lat, s->value, s->stance};
+    return true;
 }

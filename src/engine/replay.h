@@ -52,6 +52,8 @@ typedef struct {
     int periods_closed;
     double last_share[2];          /* percentages in the last closed period */
     bool last_breach[2];           /* the party exceeded its share in the last closed period */
+    double last_total;             /* delivered in the last closed period */
+    time_ms_t last_end;            /* when it closed */
 } share_state_t;
 
 typedef struct {

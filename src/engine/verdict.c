@@ -133,6 +133,12 @@ static void verdict_share(const replay_t *rp, const rule_t *rule, int rule_index
             (long long)rule->period_days, due, party_code(rp, party));
         return;
     }
+    if (share->last_total <= 0) {
+        set(v, STATUS_IN_EFFECT, start, STANDING_NONE, 1);
+        say(v, "in effect: no %s reported in the %lld-day period that ended %s", kind_name(rp, rule),
+            (long long)rule->period_days, replay_time(share->last_end));
+        return;
+    }
     set(v, STATUS_IN_EFFECT, start, STANDING_NONE, 3);
     say(v, "in effect: %s received %.1f%% of %s in the last period, due %.0f%% +/- %.0f", party_code(rp, party),
         share->last_share[which], kind_name(rp, rule), due, rule->tolerance_percent);

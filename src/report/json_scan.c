@@ -7,6 +7,7 @@
 #include "report/json_scan.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,10 +136,25 @@ static bool string_with_escapes(json_scan_t *s, const char *start, text_t *out) 
     return json_fail(s, "unterminated string");
 }
 
+/* SWAR: true when any of the 8 bytes is a quote, a backslash, a control
+ * character or non-ASCII — the bytes the string scanner must look at. */
+static bool word_needs_attention(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t has_quote = (quote - ones) & ~quote & highs;
+    uint64_t has_backslash = (backslash - ones) & ~backslash & highs;
+    uint64_t has_control = (w - ones * 0x20) & ~w & highs;
+    return (has_quote | has_backslash | has_control | (w & highs)) != 0;
+}
+
 bool json_string(json_scan_t *s, text_t *out) {
     json_skip_space(s);
     if (s->p >= s->end || *s->p != '"') return json_fail(s, "expected a string");
     const char *start = ++s->p;
+    for (uint64_t w; s->end - s->p >= 8; s->p += 8) { /* plain ASCII runs, 8 bytes at a time */
+        memcpy(&w, s->p, 8);
+        if (word_needs_attention(w)) break;
+    }
     while (s->p < s->end) {
         unsigned char c = (unsigned char)*s->p;
         if (c == '"') {

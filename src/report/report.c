@@ -5,6 +5,7 @@
 #include "report/report.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,15 @@ typedef struct {
     size_t mask;
 } name_table_t;
 
+/* Names are short and few (kinds, parties, places, sources), so the table is
+ * keyed by a hash of the length and three bytes: O(1) whatever the length,
+ * and collisions are settled by the comparison. */
+static size_t name_hash(text_t name) {
+    if (name.len == 0) return 0;
+    const unsigned char *p = (const unsigned char *)name.ptr;
+    return name.len * 0x9E3779B1u ^ p[0] * 0x85EBCA77u ^ p[name.len - 1] * 0xC2B2AE3Du ^ p[name.len / 2] * 0x27D4EB2Fu;
+}
+
 static void name_table_build(name_table_t *t, int count, const char *(*name_of)(const agreement_t *, int),
                              const agreement_t *a) {
     size_t size = 16;
@@ -31,14 +41,14 @@ static void name_table_build(name_table_t *t, int count, const char *(*name_of)(
     t->mask = size - 1;
     for (int i = 0; i < count; i++) {
         text_t name = text_of(name_of(a, i));
-        size_t h = hash_bytes(name.ptr, name.len, 0) & t->mask;
+        size_t h = name_hash(name) & t->mask;
         while (t->slots[h].name.ptr) h = (h + 1) & t->mask;
         t->slots[h] = (name_slot_t){name, i};
     }
 }
 
 static int name_table_find(const name_table_t *t, text_t name) {
-    size_t h = hash_bytes(name.ptr, name.len, 0) & t->mask;
+    size_t h = name_hash(name) & t->mask;
     for (; t->slots[h].name.ptr; h = (h + 1) & t->mask)
         if (text_equals(t->slots[h].name, name)) return t->slots[h].index;
     return -1;
@@ -88,9 +98,16 @@ enum {
 static const char *const field_names[] = {"id", "source", "time", "kind", "actor", "to", "at",
                                           "target", "value", "cause", "refs", "stance", "note", "sig"};
 
+/* Field names dispatched by length first: one memcmp per key on the hot path. */
 static int field_of(text_t key) {
-    for (int f = 0; f < F_UNKNOWN; f++)
-        if (key.len == strlen(field_names[f]) && memcmp(key.ptr, field_names[f], key.len) == 0) return f;
+    static const signed char by_length[7][4] = {
+        {-1}, {-1}, {F_ID, F_AT, F_TO, -1}, {F_SIG, -1}, {F_TIME, F_KIND, F_NOTE, F_REFS},
+        {F_ACTOR, F_VALUE, F_CAUSE, -1}, {F_SOURCE, F_TARGET, F_STANCE, -1}};
+    if (key.len >= 7) return F_UNKNOWN;
+    for (int i = 0; i < 4 && by_length[key.len][i] >= 0; i++) {
+        int f = by_length[key.len][i];
+        if (memcmp(key.ptr, field_names[f], key.len) == 0) return f;
+    }
     return F_UNKNOWN;
 }
 
@@ -241,7 +258,7 @@ bool report_parse(report_parser_t *parser, const char *line, size_t len, report_
     make_room(parser, len); /* grows only for a longer line than any before */
     parser->error = error;
     parser->error_size = error_size;
-    memset(out, 0, sizeof *out);
+    memset(out, 0, offsetof(report_t, refs)); /* refs are set only up to ref_count */
     out->actor = out->to = out->target = -1;
     json_scan_t s = {line, line + len, parser->scratch, 0, parser->scratch_size, NULL};
     unsigned seen = 0;

@@ -27,9 +27,9 @@ typedef struct {
     bool has_value;
     double value;
     text_t cause, note, sig;
-    text_t refs[REPORT_MAX_REFS];
     int ref_count;
     stance_t stance;
+    text_t refs[REPORT_MAX_REFS];  /* last: only the first ref_count are set */
 } report_t;
 
 typedef struct report_parser report_parser_t;
