@@ -278,7 +278,9 @@ static bool parse_place_geometry(parser_t *p, place_t *place) {
             if (!parser_expect_number(p, "a radius", &km) || !parser_expect_word(p, "km")) return false;
             if (!place->has_point) return parser_error(p, "radius needs a centre: write `at LON, LAT` first");
             if (km <= 0) return parser_error(p, "radius must be positive");
+            zone_free(place->zone);
             place->zone = zone_circle(place->lon, place->lat, km);
+            if (!place->zone) return parser_error(p, "a circle of %g km here would reach a pole or cross 180 degrees", km);
         } else if (parser_accept_word(p, "file")) {
             int line = p->token.line, column = p->token.column;
             char *file = parser_optional_string(p);
@@ -287,6 +289,7 @@ static bool parse_place_geometry(parser_t *p, place_t *place) {
             char path[1024];
             join_path(p, file, path, sizeof path);
             diagnostic_t why;
+            zone_free(place->zone);
             place->zone = zone_load_geojson(path, &why);
             if (!place->zone) parser_error_at(p, line, column, "zone file %s: %s", file, why.message);
         } else if (parser_accept_word(p, "illustrative")) {
