@@ -1,0 +1,62 @@
+/* dashboard_internal: what the page files of src/dashboard share — escaping,
+ * links, dates, the status vocabulary (class, word, glyph) and the page shell.
+ * Not part of the module's interface (dashboard.h). */
+#ifndef TRUCE_DASHBOARD_INTERNAL_H
+#define TRUCE_DASHBOARD_INTERNAL_H
+
+#include "dashboard/dashboard.h"
+
+#define PAGE_NONE (-1)   /* a page the navigation does not list */
+
+/* html.c: escaping and formatting */
+void dash_text(buffer_t *out, const char *s);               /* escaped; NULL appends nothing */
+void dash_href(buffer_t *out, const dashboard_view_t *view, dashboard_page_t page, const char *arg);
+void dash_link(buffer_t *out, const dashboard_view_t *view, dashboard_page_t page, const char *arg,
+               const char *text);                           /* <a href=...>text</a> */
+void dash_time(buffer_t *out, time_ms_t t);                 /* <time> "14 Feb 2026, 06:00 UTC" */
+void dash_date(buffer_t *out, time_ms_t t);                 /* <time> "14 Feb 2026" */
+const char *dash_month_name(int month);                     /* 1-12: "January" */
+void dash_civil(time_ms_t t, int *year, int *month, int *day, int *hour, int *minute);
+
+/* status.c: the one vocabulary shared by board, map, timeline and pages */
+const char *dash_status_class(const ruling_t *r);           /* "st-violated", "st-alleged"... */
+const char *dash_status_word(status_t status);              /* "Violated" */
+const char *dash_status_glyph(status_t status);             /* "✗" */
+void dash_status_badge(buffer_t *out, const ruling_t *r);   /* glyph, word and standing */
+void dash_status_legend(buffer_t *out);
+void dash_score(buffer_t *out, int score);                  /* "2" and a 3-step bar; "—" unscored */
+bool dash_is_finding(const ruling_t *r);
+const ruling_t *dash_find_ruling(const rulings_t *rulings, int point, int party);
+const char *dash_party_code(const agreement_t *a, int party);   /* "all" for -1 */
+void dash_key_list(buffer_t *out, const dashboard_view_t *view, char **keys, int count, bool evidence);
+
+/* page.c: the shell around every page */
+void dash_page_open(buffer_t *out, const dashboard_view_t *view, int nav_page, const char *title,
+                    bool fragment);
+void dash_page_close(buffer_t *out, const dashboard_view_t *view, bool fragment);
+void dash_illustrative_note(buffer_t *out);
+
+/* evidence.c: one report as the point and evidence pages show it. Fetches
+ * it through the view's callback; false when neither the callback nor the
+ * engine knows the key. With full, also the rulings that cite it. */
+bool dash_evidence_block(buffer_t *out, const dashboard_view_t *view, const char *key, bool full);
+
+/* map_draw.c: the map's projection and geometry, in SVG user units */
+typedef struct {
+    bounds_t view;             /* lon/lat shown */
+    double width, height;      /* the SVG view box */
+} map_frame_t;
+
+map_frame_t dash_map_frame(void);
+void dash_map_project(const map_frame_t *frame, double lon, double lat, double *x, double *y);
+/* The zone as a path "d" value, clipped to (a margin around) the frame. */
+void dash_map_zone_path(buffer_t *out, const map_frame_t *frame, const zone_t *zone);
+/* A point well inside the visible part of the zone, for its label; false
+ * when no part of it is visible. */
+bool dash_map_label_point(const map_frame_t *frame, const zone_t *zone, double *x, double *y);
+/* The LineStrings of a GeoJSON text as one path "d" value; false (nothing
+ * appended) when it holds none. *end_x, *end_y: the last vertex drawn. */
+bool dash_map_line_path(buffer_t *out, const map_frame_t *frame, const char *geojson, size_t len,
+                        double *end_x, double *end_y);
+
+#endif

@@ -1,0 +1,119 @@
+/* timeline: the rulings in the order they took their present status,
+ * grouped by month, and the log of ruling changes when the server keeps one
+ * (newest first). */
+#include <stdlib.h>
+
+#include "dashboard/dashboard_internal.h"
+
+static bool has_date(time_ms_t t) { return t != TIME_NONE && t != TIME_BEGINNING; }
+
+/* By since, then the rulings' own order (pointers into one array). */
+static int by_since(const void *left, const void *right) {
+    const ruling_t *a = *(const ruling_t *const *)left, *b = *(const ruling_t *const *)right;
+    if (a->since != b->since) return a->since < b->since ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static void point_link(buffer_t *out, const dashboard_view_t *view, int point) {
+    const point_t *pt = &view->agreement->points[point];
+    buffer_puts(out, "<a href=\"");
+    dash_href(out, view, DASHBOARD_PAGE_POINT, pt->label);
+    buffer_puts(out, "\">Point ");
+    dash_text(out, pt->label);
+    buffer_puts(out, pt->title ? ": " : "");
+    dash_text(out, pt->title);
+    buffer_puts(out, "</a>");
+}
+
+/* The time is written once for a run of rulings that share it. */
+static void entry(buffer_t *out, const dashboard_view_t *view, const ruling_t *r, bool same_time) {
+    buffer_printf(out, "<li class=\"event %s\"><p class=\"when%s\">", dash_status_class(r), same_time ? " same" : "");
+    dash_time(out, r->since);
+    buffer_puts(out, "</p><div class=\"what\"><p class=\"event-head\">");
+    dash_status_badge(out, r);
+    buffer_puts(out, " ");
+    point_link(out, view, r->point);
+    buffer_puts(out, " <span class=\"party\">");
+    dash_text(out, dash_party_code(view->agreement, r->party));
+    buffer_puts(out, "</span></p><p class=\"why\">");
+    dash_text(out, r->why);
+    buffer_puts(out, "</p></div></li>\n");
+}
+
+static void month_heading(buffer_t *out, time_ms_t t, bool first) {
+    int year, month, day, hour, minute;
+    dash_civil(t, &year, &month, &day, &hour, &minute);
+    if (!first) buffer_puts(out, "</ol></section>\n");
+    buffer_printf(out, "<section class=\"month\"><h2>%s %d</h2><ol class=\"timeline\">\n", dash_month_name(month), year);
+}
+
+static bool same_month(time_ms_t a, time_ms_t b) {
+    int ya, ma, yb, mb, d, h, m;
+    dash_civil(a, &ya, &ma, &d, &h, &m);
+    dash_civil(b, &yb, &mb, &d, &h, &m);
+    return ya == yb && ma == mb;
+}
+
+static void rulings_by_month(buffer_t *out, const dashboard_view_t *view) {
+    const rulings_t *rulings = view->rulings;
+    const ruling_t **order = xmalloc(sizeof *order * (size_t)(rulings->count + 1));
+    int count = 0;
+    for (int i = 0; i < rulings->count; i++)
+        if (has_date(rulings->items[i].since)) order[count++] = &rulings->items[i];
+    qsort(order, (size_t)count, sizeof *order, by_since);
+    if (!count) buffer_puts(out, "<p>No ruling has a date yet: nothing has taken effect.</p>");
+    for (int i = 0; i < count; i++) {
+        if (i == 0 || !same_month(order[i - 1]->since, order[i]->since)) month_heading(out, order[i]->since, i == 0);
+        entry(out, view, order[i], i > 0 && order[i - 1]->since == order[i]->since);
+    }
+    if (count) buffer_puts(out, "</ol></section>\n");
+    free(order);
+}
+
+static int change_newest_first(const void *left, const void *right) {
+    const dashboard_change_t *a = *(const dashboard_change_t *const *)left, *b = *(const dashboard_change_t *const *)right;
+    if (a->time != b->time) return a->time > b->time ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static void change_row(buffer_t *out, const dashboard_view_t *view, const dashboard_change_t *c) {
+    ruling_t before = {.status = c->from, .standing = c->standing}, after = {.status = c->to, .standing = c->standing};
+    buffer_puts(out, "<tr><td>");
+    dash_time(out, c->time);
+    buffer_puts(out, "</td><td>");
+    if (c->point >= 0 && c->point < view->agreement->point_count) point_link(out, view, c->point);
+    buffer_puts(out, "</td><td>");
+    dash_text(out, dash_party_code(view->agreement, c->party));
+    buffer_puts(out, "</td><td>");
+    dash_status_badge(out, &before);
+    buffer_puts(out, " <span aria-label=\"became\">→</span> ");
+    dash_status_badge(out, &after);
+    buffer_puts(out, "</td></tr>\n");
+}
+
+static void change_log(buffer_t *out, const dashboard_view_t *view) {
+    if (!view->changes || view->change_count <= 0) return;
+    const dashboard_change_t **order = xmalloc(sizeof *order * (size_t)view->change_count);
+    for (int i = 0; i < view->change_count; i++) order[i] = &view->changes[i];
+    qsort(order, (size_t)view->change_count, sizeof *order, change_newest_first);
+    buffer_puts(out, "<section aria-labelledby=\"changes\"><h2 id=\"changes\">Log of ruling changes</h2>"
+                     "<div class=\"table-scroll\"><table class=\"data\"><thead><tr><th scope=\"col\">Observed</th>"
+                     "<th scope=\"col\">Point</th><th scope=\"col\">Party</th><th scope=\"col\">Change</th></tr>"
+                     "</thead><tbody>\n");
+    for (int i = 0; i < view->change_count; i++) change_row(out, view, order[i]);
+    buffer_puts(out, "</tbody></table></div></section>\n");
+    free(order);
+}
+
+void dashboard_timeline(buffer_t *out, const dashboard_view_t *view, bool fragment) {
+    dash_page_open(out, view, DASHBOARD_PAGE_TIMELINE, "Timeline", fragment);
+    buffer_puts(out, "<h1>Timeline of rulings</h1>\n<p class=\"lede\">Each ruling at the date it took its present "
+                     "status, oldest first. Rulings with no date (pending, declaratory) are on the board.</p>\n"
+                     "<div class=\"timeline-layout\"><div>");
+    rulings_by_month(out, view);
+    buffer_puts(out, "</div><aside class=\"side\">");
+    dash_status_legend(out);
+    buffer_puts(out, "</aside></div>\n");
+    change_log(out, view);
+    dash_page_close(out, view, fragment);
+}
