@@ -15,6 +15,10 @@ typedef struct {
 static const command_t commands[] = {
     {"check", cmd_check, "hold an agreement against reports and print the rulings"},
     {"lint", cmd_lint, "check an agreement file and report every problem"},
+    {"keygen", cmd_keygen, "make a source's Ed25519 signing key and print its registry line"},
+    {"sign", cmd_sign, "sign reports with a source's secret key"},
+    {"log", cmd_log, "append signed reports to the log; print tree heads, proofs, entries"},
+    {"verify", cmd_verify, "verify a log end to end, or a proof against a signed tree head"},
 };
 
 void cli_error(const char *format, ...) {
