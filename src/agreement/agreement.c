@@ -107,7 +107,7 @@ static void check_rule_fields(parser_t *p, const rule_t *rule) {
         }
     if (rule->target_count && !(kind->required & (FIELD_TARGET | FIELD_AT)))
         rule_error(p, rule, "a target filter needs reports that carry target or at", kind->name);
-    if (rule->place >= 0 && !a->places[rule->place].zone && p->errors->count == 0) /* else already reported */
+    if (rule->place >= 0 && !a->places[rule->place].zone && !p->place_broken[rule->place]) /* else reported */
         parser_error_at(p, rule->line, rule->column, "place '%s' has no geometry, so `in`/`outside` cannot test it",
                         a->places[rule->place].name);
     if (rule->type == RULE_EXCHANGE && rule->held_kind >= 0 &&
@@ -159,6 +159,7 @@ agreement_t *agreement_parse(const char *path, const char *text, size_t len, dia
     resolve(&p);
     free(p.pending);
     free(p.point_failed);
+    free(p.place_broken);
     if (errors->count > before) {
         agreement_free(a);
         return NULL;

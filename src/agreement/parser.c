@@ -17,10 +17,19 @@
 
 void parser_next(parser_t *p) {
     p->token = lexer_next(&p->lexer);
-    if (p->token.type == TOKEN_ERROR) {
+    if (p->token.type == TOKEN_ERROR && !p->statement_failed) /* one error per statement */
         parser_error_at(p, p->token.line, p->token.column, "%s", p->lexer.error);
-        p->token.type = TOKEN_ERROR;
-    }
+}
+
+bool parser_error_at_name(parser_t *p, const char *format, ...) {
+    if (p->statement_failed) return false;
+    char message[256];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    parser_error_at(p, p->name_line, p->name_column, "%s", message);
+    return false;
 }
 
 void parser_error_at(parser_t *p, int line, int column, const char *format, ...) {
@@ -84,6 +93,8 @@ bool parser_expect_punct(parser_t *p, const char *punct) {
 /* A name: a word, or a quoted string for names with spaces ("Saint Petersburg"). */
 char *parser_expect_name(parser_t *p, const char *what) {
     char *name = NULL;
+    p->name_line = p->token.line;
+    p->name_column = p->token.column;
     if (p->token.type == TOKEN_WORD || p->token.type == TOKEN_NUMBER)
         name = arena_strndup(&p->a->arena, p->token.text.ptr, p->token.text.len);
     else if (p->token.type == TOKEN_STRING)
@@ -182,7 +193,7 @@ static bool parse_agreement_header(parser_t *p) {
 
 static source_t *add_source(parser_t *p, const char *name, source_class_t class, int party, int line) {
     if (agreement_source(p->a, text_of(name)) >= 0) {
-        parser_error(p, "source '%s' is declared twice", name);
+        parser_error_at_name(p, "source '%s' is declared twice", name);
         return NULL;
     }
     source_t *s = GROW(p->a->sources, p->a->source_count);
@@ -197,7 +208,7 @@ static bool parse_party(parser_t *p) {
     int line = p->token.line;
     char *code = parser_expect_name(p, "a party code such as UA");
     if (!code) return false;
-    if (agreement_party(p->a, text_of(code)) >= 0) return parser_error(p, "party '%s' is declared twice", code);
+    if (agreement_party(p->a, text_of(code)) >= 0) return parser_error_at_name(p, "party '%s' is declared twice", code);
     if (p->a->party_count >= AGREEMENT_MAX_PARTIES) return parser_error(p, "too many parties (at most %d)", AGREEMENT_MAX_PARTIES);
     party_t *party = GROW(p->a->parties, p->a->party_count);
     party->code = code;
@@ -236,7 +247,7 @@ static bool parse_kind(parser_t *p) {
     int line = p->token.line;
     char *name = parser_expect_name(p, "a report kind such as forces.present");
     if (!name) return false;
-    if (agreement_kind(p->a, text_of(name)) >= 0) return parser_error(p, "kind '%s' is declared twice", name);
+    if (agreement_kind(p->a, text_of(name)) >= 0) return parser_error_at_name(p, "kind '%s' is declared twice", name);
     unsigned required = 0;
     if (parser_accept_word(p, "needs")) {
         do {
@@ -324,7 +335,7 @@ static bool parse_place(parser_t *p, bool with_geometry) {
     int line = p->token.line;
     char *name = parser_expect_name(p, "a place name");
     if (!name) return false;
-    if (agreement_place(p->a, text_of(name)) >= 0) return parser_error(p, "place '%s' is declared twice", name);
+    if (agreement_place(p->a, text_of(name)) >= 0) return parser_error_at_name(p, "place '%s' is declared twice", name);
     place_t place = {0};
     place.name = name;
     place.line = line;
@@ -333,13 +344,15 @@ static bool parse_place(parser_t *p, bool with_geometry) {
     bool ok = !with_geometry || parser_at_line_end(p) ? true
               : parser_accept_punct(p, "=") ? parse_place_difference(p, &place)
                                      : parse_place_geometry(p, &place);
-    if (!ok || p->statement_failed) {
+    bool broken = !ok || p->statement_failed;
+    if (broken) {
         zone_free(place.zone);
         place.zone = NULL;
         /* Keep a place whose file failed, so rules naming it add no more errors. */
         if (!place.file && !difference) return false;
     }
     *GROW(p->a->places, p->a->place_count) = place;
+    *GROW(p->place_broken, p->place_broken_count) = broken;
     return true;
 }
 
@@ -382,8 +395,8 @@ static bool parse_key(parser_t *p) {
     size_t length = 0;
     if (sodium_base642bin(s->key, sizeof s->key, encoded, strlen(encoded), NULL, &length, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0 || length != sizeof s->key)
-        return parser_error(p, "not a base64 Ed25519 public key (32 bytes)");
-    if (s->has_key) return parser_error(p, "source '%s' already has a key", source_name);
+        return parser_error_at_name(p, "not a base64 Ed25519 public key (32 bytes)");
+    if (s->has_key) return parser_error_at_name(p, "source '%s' already has a key", source_name);
     s->has_key = true;
     return true;
 }
@@ -404,6 +417,7 @@ static bool parse_statement(parser_t *p) {
     for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
         if (parser_at_word(p, rules[i].word)) return parser_rule(p);
     text_t word = p->token.text;
+    int line = p->token.line, column = p->token.column;
     parser_next(p);
     if (text_equals_cstr(word, "agreement")) return parse_agreement_header(p);
     if (text_equals_cstr(word, "party")) return parse_party(p);
@@ -417,9 +431,7 @@ static bool parse_statement(parser_t *p) {
     if (text_equals_cstr(word, "key")) return parse_key(p);
     if (text_equals_cstr(word, "keys")) return parse_keys_file(p);
     if (text_equals_cstr(word, "point")) return parser_point(p);
-    p->token.line = p->token.line; /* report at the unknown word */
-    parser_error_at(p, p->token.line, p->token.column - (int)word.len - 1 > 0 ? p->token.column : 1,
-                    "unknown statement '%.*s'", (int)word.len, word.ptr);
+    parser_error_at(p, line, column, "unknown statement '%.*s'", (int)word.len, word.ptr);
     return false;
 }
 

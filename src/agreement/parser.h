@@ -26,6 +26,9 @@ typedef struct {
     bool keys_only;            /* reading a `keys` registry file */
     pending_label_t *pending;
     int pending_count;
+    int name_line, name_column;  /* where the last name read by parser_expect_name began */
+    bool *place_broken;        /* per place: its geometry failed (already reported) */
+    int place_broken_count;
     bool *point_failed;        /* per point: a rule line under it failed (no cascade errors) */
     int point_failed_count;
 } parser_t;
@@ -42,6 +45,8 @@ bool parser_read_file(const char *path, char **text, size_t *len);
  * expect_* also report an error when it does not. Errors return false/NULL/-1. */
 void parser_next(parser_t *p);
 bool parser_error(parser_t *p, const char *format, ...) __attribute__((format(printf, 2, 3)));
+/* Reports at the last name read, e.g. "declared twice". Returns false. */
+bool parser_error_at_name(parser_t *p, const char *format, ...) __attribute__((format(printf, 2, 3)));
 bool parser_at_word(const parser_t *p, const char *word);
 bool parser_at_punct(const parser_t *p, const char *punct);
 bool parser_at_line_end(const parser_t *p);

@@ -14,7 +14,7 @@ bool parser_point(parser_t *p) {
     int line = p->token.line;
     char *label = parser_expect_name(p, "a point label such as 10d");
     if (!label) return false;
-    if (agreement_point(p->a, text_of(label)) >= 0) return parser_error(p, "point '%s' is declared twice", label);
+    if (agreement_point(p->a, text_of(label)) >= 0) return parser_error_at_name(p, "point '%s' is declared twice", label);
     point_t *point = GROW(p->a->points, p->a->point_count);
     point->label = label;
     point->title = parser_optional_string(p);

@@ -8,14 +8,16 @@
 #include <string.h>
 
 #include "cli/board.h"
+#include "cli/check_log.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "engine/engine.h"
 
 static const char check_usage[] =
-    "usage: truce check [options] AGREEMENT REPORTS.jsonl...\n\n"
+    "usage: truce check [options] AGREEMENT REPORTS.jsonl...\n"
+    "       truce check [options] AGREEMENT --log DB [--size N] [--record --key COUNCIL_KEY]\n\n"
     "Holds the agreement against the reports (JSON Lines; `-` reads standard input)\n"
-    "and prints one ruling per point and party.\n\n"
+    "or against the signed log, and prints one ruling per point and party.\n\n"
     "options:\n"
     "  --as-of TIME      the clock for deadlines and windows (RFC 3339 or YYYY-MM-DD);\n"
     "                    reports after it are ignored. Default: the latest report time\n"
@@ -24,6 +26,12 @@ static const char check_usage[] =
     "                    reports, times, consequences\n"
     "  --quiet           print no per-line messages for rejected reports\n"
     "  --color WHEN      colour the board: auto (default), always, never\n"
+    "  --log DB          rule on the signed log instead of files: by default on the\n"
+    "                    entries covered by its latest signed tree head\n"
+    "  --size N          with --log: rule on the first N entries\n"
+    "  --record          with --log: append the rulings to the log as a council\n"
+    "                    record citing the tree size and root they were derived at\n"
+    "  --key FILE        the council's secret key, for --record\n"
     "  -h, --help        this text\n\n"
     "Rejected lines go to stderr as FILE:LINE: rejected: REASON; a summary line\n"
     "counts reports read, accepted, without bearing, duplicates and rejects.\n\n"
@@ -33,7 +41,9 @@ static const char check_usage[] =
 
 typedef struct {
     time_ms_t as_of;
-    bool json, quiet;
+    bool json, quiet, record;
+    const char *log, *key;
+    uint64_t size;
     const char *explain;
     int color;                 /* -1 auto, 0 never, 1 always */
     long read, rejected;
@@ -43,8 +53,11 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
     static const struct option options[] = {
         {"as-of", required_argument, NULL, 'a'}, {"json", no_argument, NULL, 'j'},
         {"explain", required_argument, NULL, 'e'}, {"quiet", no_argument, NULL, 'q'},
-        {"color", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'}, {0}};
-    *o = (check_options_t){.as_of = TIME_NONE, .color = -1};
+        {"color", required_argument, NULL, 'c'}, {"log", required_argument, NULL, 'l'},
+        {"size", required_argument, NULL, 's'}, {"record", no_argument, NULL, 'r'},
+        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+    *o = (check_options_t){.as_of = TIME_NONE, .color = -1, .size = UINT64_MAX};
+    char *end;
     int c;
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (c) {
@@ -60,12 +73,32 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
         case 'c':
             o->color = !strcmp(optarg, "always") ? 1 : !strcmp(optarg, "never") ? 0 : -1;
             break;
+        case 'l': o->log = optarg; break;
+        case 'k': o->key = optarg; break;
+        case 'r': o->record = true; break;
+        case 's':
+            o->size = strtoull(optarg, &end, 10);
+            if (*end || !*optarg || optarg[0] == '-') {
+                cli_error("--size: '%s' is not a number of entries", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'h': fputs(check_usage, stdout); return -1;
         default: fputs(check_usage, stderr); return EXIT_USAGE;
         }
     }
-    if (argc - optind < 2) {
+    int files = argc - optind - 1;
+    if (argc - optind < 1 || (o->log ? files != 0 : files < 1)) {
+        if (o->log && files > 0) cli_error("--log rules on the log alone: give no report files");
         fputs(check_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if ((o->record || o->key || o->size != UINT64_MAX) && !o->log) {
+        cli_error("--record, --key and --size go with --log");
+        return EXIT_USAGE;
+    }
+    if (o->record != (o->key != NULL)) {
+        cli_error("--record needs --key COUNCIL_KEY (and --key is only for --record)");
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -107,11 +140,27 @@ static int ingest_file(const char *path, report_parser_t *parser, engine_t *engi
 
 static void print_summary(const engine_t *engine, const check_options_t *o, int files) {
     engine_counts_t counts = engine_counts(engine);
-    fprintf(stderr,
-            "truce: %ld reports read from %d file%s: %ld accepted, %ld without bearing on any rule, "
-            "%ld duplicates, %ld conflicting, %ld rejected\n",
-            o->read, files, files == 1 ? "" : "s", counts.accepted, counts.no_bearing, counts.duplicates,
-            counts.conflicts, o->rejected);
+    long read = o->log ? counts.accepted + counts.no_bearing + counts.duplicates + counts.conflicts + o->rejected : o->read;
+    char from[64];
+    if (o->log) snprintf(from, sizeof from, "the log");
+    else snprintf(from, sizeof from, "%d file%s", files, files == 1 ? "" : "s");
+    fprintf(stderr, "truce: %ld reports read from %s: %ld accepted, %ld without bearing on any rule, "
+                    "%ld duplicates, %ld conflicting, %ld rejected\n",
+            read, from, counts.accepted, counts.no_bearing, counts.duplicates, counts.conflicts, o->rejected);
+}
+
+/* Reads every reports file, or the log, into the engine. */
+static int ingest(check_options_t *o, int argc, char **argv, report_parser_t *parser, engine_t *engine,
+                  check_log_t *log) {
+    if (o->log) {
+        int status = check_log_ingest(o->log, o->size, parser, engine, log);
+        o->rejected = log->rejected;
+        if (status == EXIT_OK) check_log_describe(o->log, log);
+        return status;
+    }
+    int status = EXIT_OK;
+    for (int i = optind + 1; i < argc && status == EXIT_OK; i++) status = ingest_file(argv[i], parser, engine, o);
+    return status;
 }
 
 static bool has_findings(const rulings_t *rulings) {
@@ -152,11 +201,13 @@ int cmd_check(int argc, char **argv) {
     }
     report_parser_t *parser = report_parser_new(agreement);
     engine_t *engine = engine_new(agreement);
-    for (int i = optind + 1; i < argc && status == EXIT_OK; i++) status = ingest_file(argv[i], parser, engine, &o);
+    check_log_t log;
+    status = ingest(&o, argc, argv, parser, engine, &log);
     if (status == EXIT_OK) {
         print_summary(engine, &o, argc - optind - 1);
         rulings_t *rulings = engine_rule(engine, o.as_of);
         status = present(agreement, rulings, &o);
+        if (status == EXIT_OK && o.record) status = check_log_record(o.log, o.key, agreement, rulings, &log);
         if (status == EXIT_OK) status = has_findings(rulings) ? EXIT_FINDINGS : o.rejected ? EXIT_REJECTS : EXIT_OK;
         rulings_free(rulings);
     }

@@ -321,23 +321,6 @@ static int append_file(appender_t *a, const char *path) {
     return EXIT_OK;
 }
 
-/* Reads the council's key and checks it is the one the agreement registers. */
-static bool load_council_key(const char *path, const ledger_registry_t *registry, ledger_secret_key_t *key) {
-    char error[LEDGER_ERROR_SIZE];
-    if (!ledger_key_read(path, key, error, sizeof error)) { cli_error("%s", error); return false; }
-    if (strcmp(key->source, LEDGER_COUNCIL_SOURCE) != 0) {
-        cli_error("%s: tree heads are signed by the council's key, this one is %s's", path, key->source);
-        return false;
-    }
-    const uint8_t *registered = NULL;
-    if (registry && ledger_registry_find(registry, text_of(LEDGER_COUNCIL_SOURCE), &registered) == REGISTRY_KEY
-        && memcmp(registered, key->public_key, LEDGER_PUBLIC_KEY_SIZE) != 0) {
-        cli_error("%s: this council key is not the one the agreement registers", path);
-        return false;
-    }
-    return true;
-}
-
 static bool sign_head(ledger_t *ledger, const ledger_secret_key_t *key, FILE *out) {
     ledger_tree_head_t head;
     char error[LEDGER_ERROR_SIZE];
@@ -380,7 +363,7 @@ static int run_append(const log_options_t *o, int argc, char **argv) {
     char error[LEDGER_ERROR_SIZE];
     int status = EXIT_OK;
     ledger_t *ledger = NULL;
-    if (o->key && !load_council_key(o->key, registry, &council)) status = EXIT_INPUT;
+    if (o->key && !cli_load_council_key(o->key, registry, &council)) status = EXIT_INPUT;
     if (status == EXIT_OK && !(ledger = ledger_open(o->log, LEDGER_CREATE, error, sizeof error))) {
         cli_error("%s", error);
         status = EXIT_INPUT;
@@ -417,7 +400,7 @@ static ledger_t *open_log(const char *path, ledger_mode_t mode) {
 
 static int run_sth(const log_options_t *o) {
     ledger_secret_key_t council;
-    if (o->key && !load_council_key(o->key, NULL, &council)) return EXIT_INPUT;
+    if (o->key && !cli_load_council_key(o->key, NULL, &council)) return EXIT_INPUT;
     ledger_t *ledger = open_log(o->log, o->key ? LEDGER_READ_WRITE : LEDGER_READ_ONLY);
     int status = ledger ? EXIT_OK : EXIT_INPUT;
     if (ledger && o->key) status = sign_head(ledger, &council, stdout) ? EXIT_OK : EXIT_INTERNAL;

@@ -250,13 +250,19 @@ static void fire_consequences(replay_t *rp, const rule_t *rule, int party, norm_
     }
     if (rp->party_first_violation[party] == TIME_NONE || t < rp->party_first_violation[party])
         rp->party_first_violation[party] = t;
-    char *list = rp->party_violated_points[party];
-    if (!list || !strstr(list, point->label)) {
-        size_t old = list ? strlen(list) : 0;
-        char *joined = arena_alloc(rp->arena, old + strlen(point->label) + 3);
-        snprintf(joined, old + strlen(point->label) + 3, "%s%s%s", list ? list : "", list ? ", " : "", point->label);
-        rp->party_violated_points[party] = joined;
-    }
+    int *points = &rp->violated_points[(size_t)party * (size_t)a->point_count];
+    int *count = &rp->violated_count[party];
+    for (int i = 0; i < *count; i++)
+        if (points[i] == rule->point) return;
+    points[(*count)++] = rule->point;
+}
+
+void replay_violated_points(const replay_t *rp, int party, char *out, size_t size) {
+    const int *points = &rp->violated_points[(size_t)party * (size_t)rp->agreement->point_count];
+    size_t n = 0;
+    out[0] = '\0';
+    for (int i = 0; i < rp->violated_count[party] && n < size; i++)
+        n += (size_t)snprintf(out + n, size - n, "%s%s", i ? ", " : "", rp->agreement->points[points[i]].label);
 }
 
 static void keep_evidence(norm_t *norm, uint32_t report) {
@@ -367,6 +373,8 @@ static void close_share_period(replay_t *rp, const fact_t *timer) {
         }
         norm_trace(norm, "%s period %u closed: %s received %.1f%% (due %.1f%% +/- %.1f)", replay_time(timer->time),
                    timer->report + 1, a->parties[rule->share_party[i]].code, got, due, rule->tolerance_percent);
+        if (!share->last_breach[i]) norm->breach_since = TIME_NONE;
+        else if (norm->breach_since == TIME_NONE) norm->breach_since = timer->time;
         if (norm->void_since == TIME_NONE && got > due + rule->tolerance_percent && share->evidence_count) {
             record_violation(rp, timer->target, rule->share_party[i], timer->time, share->evidence[0], share->best);
             for (int k = 1; k < share->evidence_count; k++) keep_evidence(norm, share->evidence[k]);
@@ -415,7 +423,8 @@ void replay_run(replay_t *rp) {
     rp->norms = xcalloc(norm_count + 1, sizeof *rp->norms);
     rp->shares = xcalloc((size_t)a->rule_count + 1, sizeof *rp->shares);
     rp->party_first_violation = xcalloc((size_t)a->party_count, sizeof *rp->party_first_violation);
-    rp->party_violated_points = xcalloc((size_t)a->party_count, sizeof *rp->party_violated_points);
+    rp->violated_points = xcalloc((size_t)a->party_count * (size_t)(a->point_count + 1), sizeof *rp->violated_points);
+    rp->violated_count = xcalloc((size_t)a->party_count, sizeof *rp->violated_count);
     for (int p = 0; p < a->party_count; p++) rp->party_first_violation[p] = TIME_NONE;
     for (size_t i = 0; i < norm_count; i++) {
         norm_t *n = &rp->norms[i];
@@ -439,5 +448,6 @@ void replay_free(replay_t *rp) {
     free(rp->norms);
     free(rp->shares);
     free(rp->party_first_violation);
-    free(rp->party_violated_points);
+    free(rp->violated_points);
+    free(rp->violated_count);
 }

@@ -32,7 +32,7 @@ typedef struct {
     bool fired;                    /* consequences have fired */
     time_ms_t fulfilled_at;        /* require: first fulfilment; exchange: completion */
     bool has_latest;               /* limit: the latest reading */
-    time_ms_t latest_time, breach_since;
+    time_ms_t latest_time, breach_since;  /* limit and share: when the current breach began */
     double latest_value;
     double released, held;         /* exchange */
     bool has_held;
@@ -66,7 +66,8 @@ typedef struct {
     norm_t *norms;                 /* rule_count x party_count */
     share_state_t *shares;         /* per rule */
     time_ms_t *party_first_violation; /* per party: first confirmed violation, for sanctions */
-    char **party_violated_points;  /* per party: "21d, 10c" */
+    int *violated_points;          /* per party: points with a confirmed violation, in order... */
+    int *violated_count;           /* ...and how many */
     arena_t *arena;                /* the rulings' arena: strings that outlive the replay */
 } replay_t;
 
@@ -75,6 +76,8 @@ time_ms_t replay_rule_start(const replay_t *replay, const rule_t *rule);   /* TI
 time_ms_t replay_rule_deadline(const replay_t *replay, const rule_t *rule); /* TIME_NONE: none */
 void replay_run(replay_t *replay);
 void replay_free(replay_t *replay);
+/* "26, 6": the points a party has violated (confirmed), in the order it did. */
+void replay_violated_points(const replay_t *replay, int party, char *out, size_t size);
 /* Formats a time for sentences, in one of a few rotating static buffers. */
 const char *replay_time(time_ms_t t);
 void norm_trace(norm_t *norm, const char *format, ...) __attribute__((format(printf, 2, 3)));

@@ -30,14 +30,18 @@ static void set(verdict_t *v, status_t status, time_ms_t since, standing_t stand
 
 static int violation_score(standing_t best) { return best == STANDING_CONFIRMED ? 0 : 2; }
 
+/* Said of every violation that rests on allegations or is disputed. */
+static const char *waiting(standing_t best) {
+    return best == STANDING_CONFIRMED ? "" : "; consequences wait for confirmation by a monitor or the council";
+}
+
 static void violated(const replay_t *rp, const rule_t *rule, const norm_t *n, int party, verdict_t *v,
                      const char *what) {
     status_t status = n->best == STANDING_DISPUTED ? STATUS_DISPUTED : STATUS_VIOLATED;
     set(v, status, n->first_violation, n->best, violation_score(n->best));
     say(v, "%s: %ld report%s of %s by %s since %s (%s)%s", status == STATUS_DISPUTED ? "disputed" : "violated",
         n->violations, n->violations == 1 ? "" : "s", what, party_code(rp, party), replay_time(n->first_violation),
-        standing_name(n->best),
-        n->best == STANDING_CONFIRMED ? "" : "; consequences wait for confirmation by a monitor or the council");
+        standing_name(n->best), waiting(n->best));
     (void)rule;
 }
 
@@ -83,7 +87,7 @@ static void verdict_require(const replay_t *rp, const rule_t *rule, const norm_t
     }
     if (deadline != TIME_NONE && rp->as_of > deadline) {
         set(v, STATUS_OVERDUE, deadline, STANDING_NONE, 0);
-        say(v, "overdue since %s: no confirmed report of %s by %s", replay_time(deadline), what, party_code(rp, party));
+        say(v, "overdue since %s: no report of %s by %s", replay_time(deadline), what, party_code(rp, party));
         return;
     }
     set(v, STATUS_IN_EFFECT, start, STANDING_NONE, 0);
@@ -97,9 +101,9 @@ static void verdict_limit(const replay_t *rp, const rule_t *rule, const norm_t *
     if (n->has_latest && n->breach_since != TIME_NONE) {
         status_t status = n->best == STANDING_DISPUTED ? STATUS_DISPUTED : STATUS_VIOLATED;
         set(v, status, n->breach_since, n->best, violation_score(n->best));
-        say(v, "%s: %s reported at %.0f on %s, limit %s %.0f (%s)", status == STATUS_DISPUTED ? "disputed" : "violated",
+        say(v, "%s: %s reported at %.0f on %s, limit %s %.0f (%s)%s", status == STATUS_DISPUTED ? "disputed" : "violated",
             kind_name(rp, rule), n->latest_value, replay_time(n->latest_time), words[rule->comparison], rule->bound,
-            standing_name(n->best));
+            standing_name(n->best), waiting(n->best));
         return;
     }
     if (!n->has_latest) {
@@ -121,10 +125,11 @@ static void verdict_share(const replay_t *rp, const rule_t *rule, int rule_index
     double due = 100.0 * rule->share_weight[which] / (rule->share_weight[0] + rule->share_weight[1]);
     if (share->periods_closed && share->last_breach[which]) {
         status_t status = n->best == STANDING_DISPUTED ? STATUS_DISPUTED : STATUS_VIOLATED;
-        set(v, status, n->first_violation, n->best, violation_score(n->best));
-        say(v, "%s: %s received %.1f%% of %s in the last %lld-day period, due %.0f%% +/- %.0f (%s)",
+        set(v, status, n->breach_since, n->best, violation_score(n->best));
+        say(v, "%s: %s received %.1f%% of %s in the last %lld-day period, due %.0f%% +/- %.0f (%s)%s",
             status == STATUS_DISPUTED ? "disputed" : "violated", party_code(rp, party), share->last_share[which],
-            kind_name(rp, rule), (long long)rule->period_days, due, rule->tolerance_percent, standing_name(n->best));
+            kind_name(rp, rule), (long long)rule->period_days, due, rule->tolerance_percent, standing_name(n->best),
+            waiting(n->best));
         return;
     }
     if (!share->periods_closed) {
@@ -178,8 +183,10 @@ static void verdict_sanction(const replay_t *rp, const rule_t *rule, int party, 
     }
     set(v, STATUS_IN_EFFECT, first, STANDING_CONFIRMED, 3);
     v->sanction_tag = rule->text;
+    char points[200];
+    replay_violated_points(rp, party, points, sizeof points);
     say(v, "%s on %s since %s for confirmed violations of point %s", rule->text, party_code(rp, party),
-        replay_time(first), rp->party_violated_points[party]);
+        replay_time(first), points);
 }
 
 void verdict_of(const replay_t *rp, int rule_index, int party, verdict_t *v) {

@@ -212,9 +212,7 @@ static bool is_null(json_scan_t *s) {
     return false;
 }
 
-static bool read_object(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
-    if (!json_expect(s, '{')) return reject(parser, "not a JSON object%s%s", "", "");
-    if (json_expect(s, '}')) return true;
+static bool read_members(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
     do {
         text_t key;
         if (!json_string(s, &key) || !json_expect(s, ':')) return reject(parser, "invalid JSON: expected \"field\": value%s%s", "", "");
@@ -226,7 +224,12 @@ static bool read_object(report_parser_t *parser, json_scan_t *s, report_t *r, un
         }
         if (!read_field(parser, s, field, r)) return false;
     } while (json_expect(s, ','));
-    if (!json_expect(s, '}')) return reject(parser, "invalid JSON: expected , or }%s%s", "", "");
+    return json_expect(s, '}') || reject(parser, "invalid JSON: expected , or }%s%s", "", "");
+}
+
+static bool read_object(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
+    if (!json_expect(s, '{')) return reject(parser, "not a JSON object%s%s", "", "");
+    if (!json_expect(s, '}') && !read_members(parser, s, r, seen)) return false;
     json_skip_space(s);
     return s->p == s->end || reject(parser, "unexpected text after the JSON object%s%s", "", "");
 }

@@ -1,0 +1,31 @@
+#!/bin/bash
+# run.sh TARGET [SECONDS]: builds fuzz/TARGET_fuzz.c (report or agreement) with
+# clang's libFuzzer, ASan and UBSan against the library sources, seeds a corpus
+# (sample report lines, or the bundled agreements), and fuzzes for SECONDS
+# (default 300). Crashes are written to fuzz/out/TARGET/crash-*.
+set -euo pipefail
+target=${1:?usage: fuzz/run.sh report|agreement [SECONDS]}
+seconds=${2:-300}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=fuzz/out/$target
+mkdir -p "$out/corpus"
+sources=$(ls src/base/*.c src/agreement/*.c src/geo/*.c src/report/*.c)
+flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(pkg-config --cflags geos libsodium)"
+clang $flags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    "fuzz/${target}_fuzz.c" $sources $(pkg-config --libs geos libsodium) -lgeos_c -lm -o "$out/fuzzer"
+seed() {  # one corpus file per seed, named by its hash
+    local data=$1
+    printf '%s' "$data" > "$out/corpus/seed-$(printf '%s' "$data" | sha1sum | cut -c1-12)"
+}
+if [ "$target" = report ]; then
+    while IFS= read -r line; do seed "$line"; done < plans/ukraine-2025-11/reports/sample.jsonl
+    seed "$(cat plans/ukraine-2025-11/reports/sample.jsonl)"
+else
+    # Zone files make a run slow (GEOS validates every polygon), so the plan's
+    # seed draws its places as circles; the fuzzer can still find `file`.
+    seed "$(sed -E 's/file "[^"]*"/at 30, 50 radius 100 km/' plans/ukraine-2025-11/plan.truce)"
+    for f in tests/data/agreements/*.truce; do cp "$f" "$out/corpus/"; done
+fi
+"$out/fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix="$out/" "$out/corpus" 2>&1 | tail -n 25

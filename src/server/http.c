@@ -1,0 +1,288 @@
+/* http: the libmicrohttpd daemon (internal thread pool on epoll, suspend and
+ * resume for requests that wait on the writer), request bodies with a size
+ * limit, the route table, and the answer helpers every handler uses. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server/server_internal.h"
+
+typedef enum MHD_Result (*route_fn)(request_t *request);
+
+typedef struct {
+    const char *method;
+    const char *path;
+    bool prefix;              /* path is a prefix: "/point/" matches "/point/21d" */
+    route_fn handler;
+} route_t;
+
+static const route_t ROUTES[] = {
+    {"GET", "/v1/board", false, api_board},
+    {"GET", "/v1/rulings", false, api_rulings},
+    {"POST", "/v1/rulings/record", false, council_record_rulings},
+    {"GET", "/v1/points/", true, api_point},
+    {"POST", "/v1/reports", false, submit_reports},
+    {"GET", "/v1/log/sth", false, api_sth},
+    {"POST", "/v1/log/sth", false, council_sign_head},
+    {"GET", "/v1/log/proof/inclusion", false, api_inclusion},
+    {"GET", "/v1/log/proof/consistency", false, api_consistency},
+    {"GET", "/v1/log/entries", false, api_entries},
+    {"GET", "/v1/events", false, api_events},
+    {"GET", "/healthz", false, api_health},
+    {"GET", "/metrics", false, api_metrics},
+    {"GET", "/", false, page_fixed},
+    {"GET", "/map", false, page_fixed},
+    {"GET", "/timeline", false, page_fixed},
+    {"GET", "/point/", true, page_point},
+    {"GET", "/evidence/", true, page_evidence},
+    {"GET", "/static/truce.css", false, page_asset},
+    {"GET", "/static/truce.js", false, page_asset},
+};
+
+double monotonic_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+time_ms_t wall_clock_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (time_ms_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+bool parse_uint(const char *text, uint64_t *out) {
+    if (!text || !*text || strspn(text, "0123456789") != strlen(text) || strlen(text) > 18) return false;
+    *out = strtoull(text, NULL, 10);
+    return true;
+}
+
+const char *query(request_t *request, const char *name) {
+    return MHD_lookup_connection_value(request->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ------------------------------------------------------------ answers */
+
+static void add_common_headers(request_t *request, struct MHD_Response *response, const char *content_type) {
+    char size[32];
+    snprintf(size, sizeof size, "%llu", (unsigned long long)atomic_load(&request->server->tree_size));
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    MHD_add_response_header(response, "X-Truce-Tree-Size", size);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    if (!strcmp(request->method, "GET") || !strcmp(request->method, "HEAD"))
+        MHD_add_response_header(response, "Access-Control-Allow-Origin", "*");
+    if (!strncmp(request->url, "/v1/", 4) || !strcmp(request->url, "/healthz")) return;
+    MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "X-Truce-Fragment");
+}
+
+static enum MHD_Result queue(request_t *request, unsigned status, struct MHD_Response *response,
+                             const char *content_type) {
+    if (!response) return MHD_NO;
+    add_common_headers(request, response, content_type);
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED) {
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, strncmp(request->url, "/v1/reports", 11) ? "GET, HEAD" : "POST");
+    }
+    if (status == MHD_HTTP_TOO_MANY_REQUESTS) MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (atomic_load(&request->server->draining)) MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+    request->status = status;
+    enum MHD_Result result = MHD_queue_response(request->connection, status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+enum MHD_Result respond(request_t *request, unsigned status, const char *content_type, buffer_t *body) {
+    struct MHD_Response *response;
+    if (body->len == 0) {
+        buffer_free(body);
+        response = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else {
+        response = MHD_create_response_from_buffer_with_free_callback_cls(body->len, body->data, free, body->data);
+        if (!response) buffer_free(body);
+    }
+    *body = (buffer_t){0};
+    return queue(request, status, response, content_type);
+}
+
+static void json_error_body(buffer_t *out, unsigned status, const char *message) {
+    buffer_puts(out, "{\"error\":");
+    buffer_json_string(out, message, strlen(message));
+    buffer_printf(out, ",\"status\":%u}\n", status);
+}
+
+enum MHD_Result respond_error(request_t *request, unsigned status, const char *format, ...) {
+    char message[512];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    buffer_t body = {0};
+    json_error_body(&body, status, message);
+    return respond(request, status, "application/json", &body);
+}
+
+static void release_snapshot(void *snapshot) { snapshot_release(snapshot); }
+
+enum MHD_Result respond_snapshot(request_t *request, snapshot_t *snapshot, const buffer_t *bytes,
+                                 const char *content_type) {
+    struct MHD_Response *response = MHD_create_response_from_buffer_with_free_callback_cls(
+        bytes->len, bytes->data, release_snapshot, snapshot);
+    if (!response) snapshot_release(snapshot);
+    return queue(request, MHD_HTTP_OK, response, content_type);
+}
+
+enum MHD_Result respond_later(request_t *request, job_t *job) {
+    job->connection = request->connection;
+    request->job = job;
+    MHD_suspend_connection(request->connection);
+    if (!writer_enqueue(request->server, job)) {
+        job_error(job, MHD_HTTP_SERVICE_UNAVAILABLE, "the server is shutting down");
+        atomic_store(&job->done, true);
+        MHD_resume_connection(request->connection);
+    }
+    return MHD_YES;
+}
+
+/* A resumed request: send what the writer answered. */
+static enum MHD_Result finish_job(request_t *request) {
+    job_t *job = request->job;
+    if (!atomic_load(&job->done)) return MHD_YES;
+    request->job = NULL;
+    enum MHD_Result result = job->run ? respond(request, job->status, job->content_type, &job->body)
+                                      : submit_answer(request, job);
+    job_free(job);
+    return result;
+}
+
+/* ------------------------------------------------------------ routing */
+
+static bool path_matches(const route_t *route, const char *url) {
+    if (route->prefix) return !strncmp(url, route->path, strlen(route->path)) && url[strlen(route->path)];
+    return !strcmp(url, route->path);
+}
+
+static enum MHD_Result not_found(request_t *request) {
+    if (!strncmp(request->url, "/v1/", 4) || !strncmp(request->url, "/static/", 8))
+        return respond_error(request, MHD_HTTP_NOT_FOUND, "no such resource: %s", request->url);
+    snapshot_t *snapshot = snapshot_acquire(request->server);
+    dashboard_view_t view;
+    snapshot_view(request->server, snapshot, &view);
+    view.engine = NULL;                    /* not the writer: no engine access */
+    buffer_t page = {0};
+    dashboard_not_found(&page, &view, request->url, false);
+    snapshot_release(snapshot);
+    return respond(request, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", &page);
+}
+
+static enum MHD_Result route(request_t *request) {
+    if (atomic_load(&request->server->draining))
+        return respond_error(request, MHD_HTTP_SERVICE_UNAVAILABLE, "the server is shutting down");
+    const char *method = !strcmp(request->method, "HEAD") ? "GET" : request->method;
+    bool path_known = false;
+    for (size_t i = 0; i < sizeof ROUTES / sizeof *ROUTES; i++) {
+        if (!path_matches(&ROUTES[i], request->url)) continue;
+        if (!strcmp(ROUTES[i].method, method)) return ROUTES[i].handler(request);
+        path_known = true;
+    }
+    if (path_known)
+        return respond_error(request, MHD_HTTP_METHOD_NOT_ALLOWED, "%s is not allowed on %s", request->method, request->url);
+    return not_found(request);
+}
+
+/* ------------------------------------------------------------ MHD callbacks */
+
+static request_t *request_new(server_t *server, struct MHD_Connection *connection, const char *url,
+                              const char *method) {
+    request_t *request = xcalloc(1, sizeof *request);
+    *request = (request_t){.server = server, .connection = connection, .method = method, .url = url,
+                           .started = monotonic_seconds()};
+    atomic_fetch_add(&server->active_requests, 1);
+    const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    uint64_t declared;
+    if (length && parse_uint(length, &declared) && declared > server->options.max_body) request->too_large = true;
+    return request;
+}
+
+static enum MHD_Result too_large(request_t *request) {
+    return respond_error(request, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is larger than %zu bytes",
+                         request->server->options.max_body);
+}
+
+static enum MHD_Result on_request(void *context, struct MHD_Connection *connection, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **request_slot) {
+    (void)version;
+    server_t *server = context;
+    request_t *request = *request_slot;
+    if (!request) {
+        *request_slot = request = request_new(server, connection, url, method);
+        return request->too_large ? too_large(request) : MHD_YES;
+    }
+    if (request->job) return finish_job(request);
+    if (*upload_size) {
+        size_t size = *upload_size;
+        *upload_size = 0;
+        if (request->too_large) return MHD_YES;
+        if (request->body.len + size > server->options.max_body) {
+            request->too_large = true;
+            buffer_free(&request->body);
+            return too_large(request);
+        }
+        buffer_append(&request->body, upload_data, size);
+        return MHD_YES;
+    }
+    if (request->too_large) return MHD_YES;   /* already answered */
+    return route(request);
+}
+
+static void on_completed(void *context, struct MHD_Connection *connection, void **request_slot,
+                         enum MHD_RequestTerminationCode reason) {
+    (void)connection, (void)reason;
+    server_t *server = context;
+    request_t *request = *request_slot;
+    if (!request) return;
+    if (!request->streaming && request->status)
+        metrics_observe_request(&server->metrics, request->status, monotonic_seconds() - request->started);
+    buffer_free(&request->body);
+    if (request->job) job_free(request->job);   /* only when the daemon stops mid-job */
+    free(request);
+    *request_slot = NULL;
+    atomic_fetch_sub(&server->active_requests, 1);
+}
+
+bool http_start(server_t *server, char *error, size_t error_size) {
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(server->options.port)};
+    const char *host = strcmp(server->options.host, "localhost") ? server->options.host : "127.0.0.1";
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
+        snprintf(error, error_size, "--listen: '%s' is not an IPv4 address", server->options.host);
+        return false;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+    server->daemon = MHD_start_daemon(
+        flags, server->options.port, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &address,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->options.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        server, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 4000u,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (!server->daemon) {
+        snprintf(error, error_size, "cannot listen on %s:%u: %s", server->options.host, server->options.port,
+                 errno ? strerror(errno) : "libmicrohttpd refused to start");
+        return false;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    if (info && info->port) server->options.port = info->port;
+    return true;
+}
+
+void http_quiesce(server_t *server) {
+    MHD_socket listener = MHD_quiesce_daemon(server->daemon);
+    if (listener != MHD_INVALID_SOCKET) close(listener);
+}
+
+void http_stop(server_t *server) {
+    if (server->daemon) MHD_stop_daemon(server->daemon);
+    server->daemon = NULL;
+}

@@ -1,0 +1,430 @@
+/* agreement_test: the agreement parser and lint (src/agreement). Each kind
+ * of mistake is parsed from a string and must be reported at an exact
+ * line:column with a recognisable message; a valid agreement must parse into
+ * the structure docs/language.md describes; the reference plan must lint clean.
+ * Run from tests/ (zone fixtures are resolved relative to it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "agreement/agreement.h"
+
+#define REFERENCE_PLAN "../plans/ukraine-2025-11/plan.truce"
+/* A path inside tests/data/agreements, so that relative zone files resolve there. */
+#define INLINE_PATH "data/agreements/inline.truce"
+
+/* Eleven valid lines; each error case appends its line as line 12. */
+static const char base_text[] =
+    "agreement t \"T\"\n"
+    "party UA \"Ukraine\"\n"
+    "party RU \"Russia\"\n"
+    "monitor monitor:m \"M\"\n"
+    "place zone \"Z\" at 30, 50 radius 10 km\n"
+    "object river \"R\"\n"
+    "kind strike needs actor, at\n"
+    "kind note.filed needs actor\n"
+    "event signature = note.filed\n"
+    "point 1\n"
+    "  forbid UA strike in zone from signature\n";
+
+/* ------------------------------------------------------------------ helpers */
+
+static agreement_t *parse(const char *text, diagnostics_t *errors) {
+    return agreement_parse(INLINE_PATH, text, strlen(text), errors);
+}
+
+static char *with_base(const char *line) {
+    size_t n = strlen(base_text) + strlen(line) + 2;
+    char *text = malloc(n);
+    snprintf(text, n, "%s%s\n", base_text, line);
+    return text;
+}
+
+static void print_errors(const diagnostics_t *errors) {
+    for (size_t i = 0; i < errors->count; i++)
+        print_message("  got %d:%d: %s\n", errors->items[i].line, errors->items[i].column, errors->items[i].message);
+}
+
+static bool has_error(const diagnostics_t *errors, int line, int column, const char *fragment) {
+    for (size_t i = 0; i < errors->count; i++) {
+        const diagnostic_t *d = &errors->items[i];
+        if (d->line == line && d->column == column && strstr(d->message, fragment)) return true;
+    }
+    return false;
+}
+
+/* Parses text and asserts that it fails with an error at line:column whose
+ * message contains the fragment. */
+static void expect_error_in(const char *text, int line, int column, const char *fragment) {
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    bool found = has_error(&errors, line, column, fragment);
+    if (a || !found) {
+        print_message("expected %d:%d: ...%s...\n", line, column, fragment);
+        print_errors(&errors);
+    }
+    agreement_free(a);
+    diagnostics_free(&errors);
+    assert_null(a);
+    assert_true(found);
+}
+
+/* --------------------------------------------------------------- the cases */
+
+typedef struct {
+    const char *name;
+    const char *line;        /* appended to base_text as line 12 */
+    int column;
+    const char *fragment;
+} error_case_t;
+
+static const error_case_t cases[] = {
+    {"unknown party", "  forbid XX strike", 10, "unknown party 'XX'"},
+    {"unknown kind", "  forbid UA bogus.kind", 13, "unknown kind 'bogus.kind'"},
+    {"unknown place", "  forbid UA strike in nowhere", 23, "unknown place 'nowhere'"},
+    {"unknown target place", "  forbid UA strike target zone, nowhere", 33, "unknown place 'nowhere'"},
+    {"unknown event", "  forbid UA strike from never", 25, "unknown event 'never'"},
+    {"unknown event in after", "event e = after nothing", 17, "unknown event 'nothing'"},
+    {"duplicate party", "party UA \"again\"", 7, "party 'UA' is declared twice"},
+    {"duplicate point", "point 1", 7, "point '1' is declared twice"},
+    {"duplicate kind", "kind strike needs actor", 6, "kind 'strike' is declared twice"},
+    {"duplicate place", "place zone \"again\" at 1, 1 radius 1 km", 7, "place 'zone' is declared twice"},
+    {"duplicate object", "object zone \"again\"", 8, "place 'zone' is declared twice"},
+    {"point without rules", "point 2", 1, "point 2 has no rule"},
+    {"consequence names a missing point", "  on violation: void 99", 22, "consequence names point '99'"},
+    {"suspend names a missing point", "  on violation by RU: suspend 7b for UA", 31, "point '7b', which does not exist"},
+    {"zone file missing", "place p \"P\" file \"nope.geojson\"", 18, "zone file nope.geojson"},
+    {"zone file not JSON", "place p \"P\" file \"../geo/invalid-json.geojson\"", 18, "invalid GeoJSON"},
+    {"zone self-intersecting", "place p \"P\" file \"../geo/bowtie.geojson\"", 18, "not valid"},
+    {"zone without polygon", "place p \"P\" file \"../geo/line-only.geojson\"", 18, "no Polygon or MultiPolygon"},
+    {"within days without event", "  require UA note.filed within 10 days", 3, "`within` needs an event"},
+    {"in zone with a kind without at", "  forbid UA note.filed in zone from signature", 3, "needs field 'at'"},
+    {"limit with a kind without value", "  limit UA strike at most 5", 3, "needs field 'value'"},
+    {"outside a place without geometry", "  forbid UA strike outside river", 3, "has no geometry"},
+    {"bad key base64", "key monitor:m AAAA", 15, "not a base64 Ed25519 public key"},
+    {"key for unknown source", "key monitor:nobody AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 5,
+     "key for unknown source 'monitor:nobody'"},
+    {"unterminated string", "party EU \"Europe", 10, "unterminated string"},
+    {"unexpected character", "party EU \"Europe\" $", 19, "unexpected character '$'"},
+    {"trailing junk", "party EU \"Europe\" extra", 19, "unexpected 'extra' at the end of the statement"},
+    {"unknown statement", "frobnicate x", 1, "unknown statement 'frobnicate'"},
+    {"unknown report field", "kind x needs colour", 14, "expected a report field"},
+    {"within weeks", "  forbid UA strike within 3 weeks of signature", 29, "expected 'days' or 'months'"},
+    {"bad date", "  require UA note.filed from signature by 2026-02-30", 43, "expected a date"},
+};
+
+static void test_error_case(void **state) {
+    const error_case_t *c = *state;
+    char *text = with_base(c->line);
+    expect_error_in(text, 12, c->column, c->fragment);
+    free(text);
+}
+
+static void test_text_line_before_point(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\n| words before\npoint 1\n  declaratory \"x\"\n", 3, 1,
+                    "a `|` text line must follow a `point` line");
+}
+
+static void test_rule_before_point(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\nkind k needs actor\n  forbid UA k\n", 4, 3,
+                    "a rule must follow a `point` line");
+}
+
+static void test_missing_header_and_parties(void **state) {
+    (void)state;
+    expect_error_in("party UA \"U\"\npoint 1\n  declaratory \"x\"\n", 1, 1, "missing the `agreement");
+    expect_error_in("agreement t \"T\"\n", 1, 1, "declares no party");
+}
+
+static void test_keys_file_missing(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\nkeys \"nokeys.truce\"\npoint 1\n  declaratory \"x\"\n", 3, 6,
+                    "cannot read keys file nokeys.truce");
+}
+
+/* Every problem of a file is reported, not only the first. */
+static void test_several_errors(void **state) {
+    (void)state;
+    const char *text = "agreement t \"T\"\n"
+                       "party UA \"U\"\n"
+                       "object river \"R\"\n"
+                       "kind k needs actor, at\n"
+                       "point 1\n"
+                       "  forbid XX k\n"                   /* 6:10 unknown party */
+                       "  forbid UA k outside river\n"     /* 7:3 no geometry */
+                       "  on violation: void 9\n"          /* 8:22 missing point */
+                       "party RU \"R\" junk\n"             /* 9:14 trailing junk */
+                       "point 2\n";                        /* 10:1 no rule */
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    assert_null(a);
+    print_errors(&errors);
+    assert_true(has_error(&errors, 6, 10, "unknown party 'XX'"));
+    assert_true(has_error(&errors, 8, 22, "consequence names point '9'"));
+    assert_true(has_error(&errors, 9, 14, "unexpected 'junk'"));
+    assert_true(has_error(&errors, 10, 1, "point 2 has no rule"));
+    assert_true(has_error(&errors, 7, 3, "has no geometry"));
+    diagnostics_free(&errors);
+}
+
+/* One error per faulty statement: a bad line does not cascade. */
+static void test_no_cascade(void **state) {
+    (void)state;
+    char *text = with_base("  forbid XX strike in nowhere from never");
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    assert_null(a);
+    assert_int_equal(errors.count, 1);
+    assert_true(has_error(&errors, 12, 10, "unknown party"));
+    diagnostics_free(&errors);
+    free(text);
+}
+
+static void test_unreadable_file(void **state) {
+    (void)state;
+    diagnostics_t errors = {0};
+    assert_null(agreement_load("data/agreements/does-not-exist.truce", &errors));
+    assert_int_equal(errors.count, 1);
+    assert_non_null(strstr(errors.items[0].message, "cannot read"));
+    diagnostics_free(&errors);
+}
+
+/* -------------------------------------------------------- a valid agreement */
+
+static const char valid_text[] =
+    "# comment line\n"
+    "agreement demo \"A \\\"demo\\\" agreement\"\n"
+    "party A \"Alpha\"\n"
+    "party B \"Beta\"\n"
+    "council council \"The council\"\n"
+    "monitor monitor:m \"Monitor\"\n"
+    "body group \"A body, for readers\"\n"
+    "place home \"Home\" at 10, 50 radius 50 km illustrative\n"
+    "place \"Big City\" \"A city\" at 11, 51 radius 5 km\n"
+    "object river \"River\"\n"
+    "kind agreement.signed\n"
+    "kind troops.seen needs actor, at\n"
+    "kind stock.level needs actor, value\n"
+    "kind aid.sent needs actor, to, value\n"
+    "kind aid.needed needs actor, value\n"
+    "kind strike needs actor, at, target\n"
+    "event signature = agreement.signed\n"
+    "event a-home = troops.seen by A target home\n"
+    "event both = after signature, a-home\n"
+    "point 1 \"First\"\n"
+    "  | The first point's words,\n"
+    "  | on two lines.\n"
+    "  forbid A, B troops.seen outside home from signature   # trailing comment\n"
+    "  limit any stock.level at most 600_000 from both\n"
+    "  on violation by A: void 2 for B, suspend 3, consequence sanctions:reinstated\n"
+    "point 2\n"
+    "  require B aid.sent to A within 3 months of signature\n"
+    "  require A aid.sent by 2026-06-30\n"
+    "point 3\n"
+    "  share aid.sent to A, B at 60:40 per 30 days tolerance 2.5% from signature\n"
+    "  exchange aid.sent between A and B all for all against aid.needed within 10 days of signature\n"
+    "  forbid A strike target \"Big City\", river unless cause\n"
+    "point 4\n"
+    "  grant A \"a benefit\" from a-home\n"
+    "  sanction sanctions:imposed on any violation\n"
+    "point 5\n"
+    "  declaratory \"only the council can tell\"\n";
+
+static agreement_t *valid;
+
+static int load_valid(void **state) {
+    (void)state;
+    diagnostics_t errors = {0};
+    valid = parse(valid_text, &errors);
+    print_errors(&errors);
+    diagnostics_free(&errors);
+    return valid ? 0 : -1;
+}
+
+static int free_valid(void **state) {
+    (void)state;
+    agreement_free(valid);
+    return 0;
+}
+
+static const rule_t *rule_of(int point, int index) {
+    assert_true(index < valid->points[point].rule_count);
+    return &valid->rules[valid->points[point].first_rule + index];
+}
+
+static void test_valid_declarations(void **state) {
+    (void)state;
+    const agreement_t *a = valid;
+    assert_string_equal(a->name, "demo");
+    assert_string_equal(a->title, "A \"demo\" agreement");
+    assert_int_equal(a->party_count, 2);
+    assert_string_equal(a->parties[1].code, "B");
+    assert_string_equal(a->parties[1].name, "Beta");
+    int source = agreement_source(a, text_of("party:A"));
+    assert_true(source >= 0);
+    assert_int_equal(a->sources[source].class, SOURCE_PARTY);
+    assert_int_equal(a->sources[source].party, 0);
+    assert_int_equal(a->sources[agreement_source(a, text_of("council"))].class, SOURCE_COUNCIL);
+    assert_int_equal(a->sources[agreement_source(a, text_of("monitor:m"))].class, SOURCE_MONITOR);
+    assert_int_equal(agreement_source(a, text_of("group")), -1); /* a body is not a source */
+    int home = agreement_place(a, text_of("home")), city = agreement_place(a, text_of("Big City"));
+    assert_true(home >= 0 && city >= 0);
+    assert_true(a->places[home].illustrative);
+    assert_false(a->places[city].illustrative);
+    assert_non_null(a->places[home].zone);
+    assert_null(a->places[agreement_place(a, text_of("river"))].zone);
+    assert_int_equal(a->kinds[agreement_kind(a, text_of("aid.sent"))].required, FIELD_ACTOR | FIELD_TO | FIELD_VALUE);
+    assert_int_equal(a->kinds[agreement_kind(a, text_of("agreement.signed"))].required, 0);
+    assert_int_equal(a->event_count, 3);
+    assert_int_equal(a->events[1].party, 0);
+    assert_int_equal(a->events[1].target, home);
+    assert_int_equal(a->events[2].kind, -1);
+    assert_int_equal(a->events[2].after_count, 2);
+}
+
+static void test_valid_points(void **state) {
+    (void)state;
+    const agreement_t *a = valid;
+    assert_int_equal(a->point_count, 5);
+    assert_string_equal(a->points[0].title, "First");
+    assert_string_equal(a->points[0].text, "The first point's words, on two lines.");
+    assert_int_equal(a->points[0].rule_count, 2);
+    assert_int_equal(agreement_point(a, text_of("3")), 2);
+    assert_int_equal(a->rule_count, 10);
+}
+
+static void test_valid_rules(void **state) {
+    (void)state;
+    const rule_t *forbid = rule_of(0, 0), *limit = rule_of(0, 1);
+    assert_int_equal(forbid->type, RULE_FORBID);
+    assert_int_equal(forbid->parties, 3u);
+    assert_true(forbid->outside);
+    assert_int_equal(forbid->place, agreement_place(valid, text_of("home")));
+    assert_int_equal(forbid->window.start_event, 0);
+    assert_string_equal(forbid->source_text, "forbid A, B troops.seen outside home from signature   # trailing comment");
+    assert_int_equal(limit->type, RULE_LIMIT);
+    assert_int_equal(limit->comparison, COMPARE_AT_MOST);
+    assert_true(limit->bound == 600000.0);
+    assert_int_equal(limit->window.start_event, 2);
+    const rule_t *strike = rule_of(2, 2);
+    assert_int_equal(strike->target_count, 2);
+    assert_int_equal(strike->targets[0], agreement_place(valid, text_of("Big City")));
+    assert_true(strike->unless_cause);
+    const rule_t *grant = rule_of(3, 0), *sanction = rule_of(3, 1), *declaratory = rule_of(4, 0);
+    assert_int_equal(grant->type, RULE_GRANT);
+    assert_string_equal(grant->text, "a benefit");
+    assert_int_equal(sanction->type, RULE_SANCTION);
+    assert_string_equal(sanction->text, "sanctions:imposed");
+    assert_int_equal(declaratory->type, RULE_DECLARATORY);
+    assert_string_equal(declaratory->text, "only the council can tell");
+}
+
+static void test_valid_share_and_exchange(void **state) {
+    (void)state;
+    const rule_t *share = rule_of(2, 0), *exchange = rule_of(2, 1);
+    assert_int_equal(share->type, RULE_SHARE);
+    assert_int_equal(share->share_party[0], 0);
+    assert_int_equal(share->share_party[1], 1);
+    assert_true(share->share_weight[0] == 60 && share->share_weight[1] == 40);
+    assert_int_equal(share->period_days, 30);
+    assert_true(share->tolerance_percent == 2.5);
+    assert_int_equal(exchange->type, RULE_EXCHANGE);
+    assert_int_equal(exchange->held_kind, agreement_kind(valid, text_of("aid.needed")));
+    assert_int_equal(exchange->window.deadline_days, 10);
+    assert_int_equal(exchange->window.deadline_event, 0);
+    assert_int_equal(exchange->window.start_event, 0); /* `within N days of E` also starts the rule at E */
+}
+
+static void test_valid_windows(void **state) {
+    (void)state;
+    const rule_t *months = rule_of(1, 0), *by = rule_of(1, 1);
+    assert_int_equal(months->window.deadline_months, 3);
+    assert_int_equal(months->window.deadline_event, 0);
+    assert_int_equal(months->to_party, 0);
+    time_ms_t day;
+    assert_true(time_parse_date("2026-06-30", 10, &day));
+    assert_true(by->window.deadline_date == day + MS_PER_DAY - 1); /* the end of that day */
+    assert_int_equal(by->window.start_event, -1);
+}
+
+static void test_valid_reactions(void **state) {
+    (void)state;
+    assert_int_equal(valid->reaction_count, 1);
+    const reaction_t *r = &valid->reactions[0];
+    assert_int_equal(r->point, 0);
+    assert_int_equal(r->party, 0);
+    assert_int_equal(r->action_count, 3);
+    assert_int_equal(r->actions[0].type, ACTION_VOID);
+    assert_int_equal(r->actions[0].point, 1);
+    assert_int_equal(r->actions[0].party, 1);
+    assert_int_equal(r->actions[1].type, ACTION_SUSPEND);
+    assert_int_equal(r->actions[1].point, 2);
+    assert_int_equal(r->actions[1].party, -1); /* the violator */
+    assert_int_equal(r->actions[2].type, ACTION_CONSEQUENCE);
+    assert_string_equal(r->actions[2].tag, "sanctions:reinstated");
+}
+
+/* -------------------------------------------------------- the reference plan */
+
+static void test_reference_plan(void **state) {
+    (void)state;
+    diagnostics_t errors = {0};
+    agreement_t *a = agreement_load(REFERENCE_PLAN, &errors);
+    print_errors(&errors);
+    assert_non_null(a);
+    assert_int_equal(errors.count, 0);
+    for (int n = 1; n <= 28; n++) { /* every point, by its number or its sub-points */
+        char label[16], sub[16];
+        snprintf(label, sizeof label, "%d", n);
+        snprintf(sub, sizeof sub, "%da", n);
+        if (agreement_point(a, text_of(label)) < 0 && agreement_point(a, text_of(sub)) < 0)
+            fail_msg("the reference plan has no point %d", n);
+    }
+    const char *subs[] = {"10a", "10b", "10c", "10d", "21a", "21b", "21c", "21d", "24a", "24b", "24c", "24d"};
+    for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) assert_true(agreement_point(a, text_of(subs[i])) >= 0);
+    assert_int_equal(a->point_count, 38);
+    int machine = 0;
+    for (int p = 0; p < a->point_count; p++)
+        machine += a->rules[a->points[p].first_rule].type != RULE_DECLARATORY;
+    assert_int_equal(machine, 23);
+    assert_int_equal(a->party_count, 5);
+    agreement_free(a);
+    diagnostics_free(&errors);
+}
+
+int main(void) {
+    geo_init();
+    size_t n = sizeof cases / sizeof *cases;
+    struct CMUnitTest *tests = calloc(n, sizeof *tests);
+    for (size_t i = 0; i < n; i++)
+        tests[i] = (struct CMUnitTest){.name = cases[i].name, .test_func = test_error_case,
+                                       .initial_state = (void *)&cases[i]};
+    int failed = _cmocka_run_group_tests("agreement errors", tests, n, NULL, NULL);
+    free(tests);
+    const struct CMUnitTest others[] = {
+        cmocka_unit_test(test_text_line_before_point),
+        cmocka_unit_test(test_rule_before_point),
+        cmocka_unit_test(test_missing_header_and_parties),
+        cmocka_unit_test(test_keys_file_missing),
+        cmocka_unit_test(test_several_errors),
+        cmocka_unit_test(test_no_cascade),
+        cmocka_unit_test(test_unreadable_file),
+        cmocka_unit_test(test_valid_declarations),
+        cmocka_unit_test(test_valid_points),
+        cmocka_unit_test(test_valid_rules),
+        cmocka_unit_test(test_valid_share_and_exchange),
+        cmocka_unit_test(test_valid_windows),
+        cmocka_unit_test(test_valid_reactions),
+        cmocka_unit_test(test_reference_plan),
+    };
+    failed += cmocka_run_group_tests_name("agreement", others, load_valid, free_valid);
+    geo_finish();
+    return failed;
+}

@@ -1,0 +1,150 @@
+#!/bin/bash
+# cli_test: end-to-end checks of the truce command line (help, usage errors,
+# lint, check: board, JSON Lines, rejected lines, --explain, --as-of, stdin,
+# duplicates). Uses $TRUCE (default: the repository's build/truce). Prints a
+# line per check and ends with "N passed, M failed"; exits 1 if any failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+TRUCE=${TRUCE:-$root/build/truce}
+PLAN=$root/plans/ukraine-2025-11/plan.truce
+SAMPLE=$root/plans/ukraine-2025-11/reports/sample.jsonl
+BROKEN=$here/data/agreements/broken.truce
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+
+ok()   { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+
+# run ARGS...: runs truce, keeping stdout, stderr and the exit code.
+run() {
+    "$TRUCE" "$@" > "$tmp/out" 2> "$tmp/err" < "${STDIN:-/dev/null}"
+    code=$?
+}
+
+# expect_code NAME CODE ARGS...
+expect_code() {
+    local name=$1 want=$2
+    shift 2
+    run "$@"
+    if [ "$code" = "$want" ]; then ok "$name (exit $want)"; else fail "$name" "exit $code, expected $want"; fi
+}
+
+# expect_in NAME FILE(out|err) PATTERN: the output matches the extended regex.
+expect_in() {
+    if grep -Eq -- "$3" "$tmp/$2"; then ok "$1"; else fail "$1" "no /$3/ in std$2"; fi
+}
+
+# expect_ruling NAME POINT PARTY JQ-TEST: the JSON ruling of POINT and PARTY in
+# stdout passes the jq test (jq -s: -e alone misjudges several inputs in jq 1.6).
+expect_ruling() {
+    if jq -s -e --arg p "$2" --arg q "$3" "map(select(.point == \$p and .party == \$q)) | length == 1 and (.[0] | $4)" \
+        "$tmp/out" > /dev/null 2>&1; then ok "$1"; else fail "$1"; fi
+}
+
+# ------------------------------------------------------------------- help
+listed=$("$TRUCE" --help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on = 0}')
+for command in "" $(printf '%s\n' check lint $listed | sort -u); do
+    expect_code "truce $command --help" 0 $command --help
+    expect_in "truce $command --help prints usage on stdout" out '^usage: truce'
+done
+
+# ------------------------------------------------------------ usage errors
+expect_code "no command" 2
+expect_in "no command: usage on stderr" err '^usage: truce'
+expect_code "unknown command" 2 frobnicate
+expect_in "unknown command: message on stderr" err "unknown command 'frobnicate'"
+expect_code "check without arguments" 2 check
+expect_in "check without arguments: usage on stderr" err '^usage: truce check'
+expect_code "check without reports" 2 check "$PLAN"
+expect_in "check without reports: usage on stderr" err '^usage: truce check'
+expect_code "lint without arguments" 2 lint
+expect_in "lint without arguments: usage on stderr" err '^usage: truce lint'
+expect_code "check with an unknown option" 2 check --bogus "$PLAN" "$SAMPLE"
+expect_code "check with a bad --as-of" 2 check --as-of yesterday "$PLAN" "$SAMPLE"
+
+# --------------------------------------------------------------------- lint
+expect_code "lint the reference plan" 0 lint "$PLAN"
+expect_in "lint summary" out 'ok: 38 points \(23 machine-checked, 15 declaratory\)'
+expect_code "lint a broken agreement" 3 lint "$BROKEN"
+expect_in "lint: unknown party at FILE:LINE:COLUMN" err "^$BROKEN:6:10: error: unknown party 'XX'"
+expect_in "lint: unknown kind at FILE:LINE:COLUMN" err "^$BROKEN:7:13: error: unknown kind 'nothing.here'"
+expect_in "lint: point without rule at FILE:LINE:COLUMN" err "^$BROKEN:8:1: error: point 2 has no rule"
+expect_code "lint a missing file" 3 lint "$tmp/none.truce"
+expect_code "check with a broken agreement" 3 check "$BROKEN" "$SAMPLE"
+
+# -------------------------------------------------------------------- check
+expect_code "check the sample (findings)" 1 check --as-of 2026-04-20T00:00:00Z "$PLAN" "$SAMPLE"
+expect_in "board row 10c" out '^10c +Russian invasion of Ukraine +\. +VIOLATED'
+expect_in "board row 21d" out '^21d +Donetsk buffer zone +in effect +VIOLATED'
+expect_in "summary line" err '^truce: 34 reports read from 1 file: 31 accepted, 3 without bearing on any rule, 0 duplicates, 0 conflicting, 0 rejected$'
+
+expect_code "check --json" 1 check --json "$PLAN" "$SAMPLE"
+cp "$tmp/out" "$tmp/rulings.jsonl"
+if jq -e . "$tmp/rulings.jsonl" > /dev/null 2>&1 && [ "$(wc -l < "$tmp/rulings.jsonl")" -eq 52 ]; then
+    ok "--json is JSON Lines, one ruling per point and party"
+else
+    fail "--json is JSON Lines" "$(wc -l < "$tmp/rulings.jsonl") lines"
+fi
+fields='["point","party","status","since","standing","evidence","consequences","why"]'
+bad=$(jq -c --argjson f "$fields" 'select((keys - $f - ["score"]) != [] or ($f - keys) != [])' "$tmp/rulings.jsonl" | head -1)
+if [ -z "$bad" ]; then ok "--json has exactly the spec's fields (+ score)"; else fail "--json fields" "$bad"; fi
+bad=$(jq -c 'select((.point|type) != "string" or (.evidence|type) != "array" or (.consequences|type) != "array"
+                    or (.since != null and (.since|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")|not))
+                    or (.standing|IN("confirmed","alleged","disputed","none")|not))' "$tmp/rulings.jsonl" | head -1)
+if [ -z "$bad" ]; then ok "--json field types"; else fail "--json field types" "$bad"; fi
+expect_ruling "--json ruling 10c RU" 10c RU '.status == "violated" and .standing == "confirmed" and (.consequences | index(["sanctions:reinstated"]))'
+
+# ------------------------------------------------------------ rejected lines
+{
+    head -3 "$SAMPLE"
+    echo 'not json'
+    echo '{"id":"x","source":"council","time":"2026-02-30T00:00:00Z","kind":"agreement.signed"}'
+    sed -n 4,10p "$SAMPLE"
+    echo '{"id":"y","source":"party:XX","time":"2026-02-01T00:00:00Z","kind":"agreement.signed"}'
+    grep '"id":"osce-0009"' "$SAMPLE"   # a confirmed Russian offensive: a finding
+} > "$tmp/bad.jsonl"
+expect_code "check with rejected lines (still findings)" 1 check --json "$PLAN" "$tmp/bad.jsonl"
+expect_in "rejected line 4" err "^$tmp/bad.jsonl:4: rejected: not a JSON object"
+expect_in "rejected line 5" err "^$tmp/bad.jsonl:5: rejected: field 'time' is not an RFC 3339 time"
+expect_in "rejected line 13" err "^$tmp/bad.jsonl:13: rejected: field 'source': unknown source"
+expect_in "summary counts rejected lines" err '14 reports read from 1 file: .* 3 rejected$'
+if [ "$(wc -l < "$tmp/out")" -eq 52 ]; then ok "rulings printed despite rejected lines"; else fail "rulings printed despite rejected lines"; fi
+expect_code "--quiet hides rejected lines" 1 check --quiet "$PLAN" "$tmp/bad.jsonl"
+if grep -q rejected: "$tmp/err"; then fail "--quiet hides rejected lines"; else ok "--quiet prints no rejected: lines"; fi
+{ head -1 "$SAMPLE"; echo 'not json'; } > "$tmp/rejects-only.jsonl"
+expect_code "rejected lines without findings" 4 check "$PLAN" "$tmp/rejects-only.jsonl"
+head -1 "$SAMPLE" > "$tmp/clean.jsonl"
+expect_code "no findings" 0 check "$PLAN" "$tmp/clean.jsonl"
+expect_code "missing reports file" 3 check "$PLAN" "$tmp/none.jsonl"
+expect_in "missing reports file: message" err "cannot read $tmp/none.jsonl"
+
+# ------------------------------------------------------------------ explain
+expect_code "--explain 21d" 1 check --explain 21d "$PLAN" "$SAMPLE"
+expect_in "--explain shows the rule" out 'forbid RU forces.present in buffer-zone from signature'
+expect_in "--explain shows the event" out "takes effect: event 'withdrawal' at 2026-02-01T18:00:00Z \(monitor:osce/osce-0004\)"
+expect_in "--explain shows the evidence" out 'party:UA/ua-0202'
+expect_code "--explain an unknown point" 2 check --explain NOPE "$PLAN" "$SAMPLE"
+expect_in "--explain an unknown point: message" err "no point 'NOPE'"
+
+# ------------------------------------------------------------------- as-of
+expect_code "--as-of before the signature" 0 check --json --as-of 2026-01-01 "$PLAN" "$SAMPLE"
+bad=$(jq -c 'select(.status != "pending" and .status != "declaratory" and .point != "27")' "$tmp/out" | head -1)
+if [ -z "$bad" ]; then ok "--as-of before the signature: all pending"; else fail "--as-of before the signature" "$bad"; fi
+expect_code "--as-of day 99 (25 not yet overdue)" 1 check --json --as-of 2026-04-14T10:00:00Z "$PLAN" "$SAMPLE"
+expect_ruling "25 in effect on day 99" 25 UA '.status == "in_effect"'
+
+# -------------------------------------------------------- stdin, duplicates
+STDIN=$SAMPLE expect_code "reports from stdin (-)" 1 check --json "$PLAN" -
+if cmp -s "$tmp/out" "$tmp/rulings.jsonl"; then ok "stdin gives the same rulings as the file"; else fail "stdin gives the same rulings"; fi
+expect_code "the sample twice" 1 check --json "$PLAN" "$SAMPLE" "$SAMPLE"
+expect_in "summary counts duplicates" err '68 reports read from 2 files: 31 accepted, 6 without bearing on any rule, 31 duplicates, 0 conflicting, 0 rejected'
+if cmp -s "$tmp/out" "$tmp/rulings.jsonl"; then ok "duplicates change no ruling"; else fail "duplicates change no ruling"; fi
+{ cat "$SAMPLE"; sed -n 16p "$SAMPLE" | sed 's/"value":6000/"value":5000/'; } > "$tmp/conflict.jsonl"
+expect_code "a conflicting duplicate" 1 check --json "$PLAN" "$tmp/conflict.jsonl"
+expect_in "conflict warning" err "conflict.jsonl:35: warning: monitor:humanitarian/hc-0005 was already reported with other content"
+expect_in "summary counts the conflict" err '1 conflicting'
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
