@@ -16,17 +16,8 @@ bool json_fail(json_scan_t *s, const char *reason) {
     return false;
 }
 
-void json_skip_space(json_scan_t *s) {
+void json_skip_space_slow(json_scan_t *s) {
     while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) s->p++;
-}
-
-bool json_expect(json_scan_t *s, char c) {
-    json_skip_space(s);
-    if (s->p < s->end && *s->p == c) {
-        s->p++;
-        return true;
-    }
-    return false;
 }
 
 /* Validates one UTF-8 sequence starting at p (first byte >= 0x80); returns its
@@ -136,15 +127,17 @@ static bool string_with_escapes(json_scan_t *s, const char *start, text_t *out) 
     return json_fail(s, "unterminated string");
 }
 
-/* SWAR: true when any of the 8 bytes is a quote, a backslash, a control
- * character or non-ASCII — the bytes the string scanner must look at. */
-static bool word_needs_attention(uint64_t w) {
+/* SWAR: a mask with the high bit set in each of the 8 bytes that is a quote,
+ * a backslash, a control character or non-ASCII — the bytes the string
+ * scanner must look at. Borrows can only mark bytes after a marked one, so
+ * the lowest marked byte is exact. */
+static uint64_t attention_mask(uint64_t w) {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
     uint64_t has_quote = (quote - ones) & ~quote & highs;
     uint64_t has_backslash = (backslash - ones) & ~backslash & highs;
     uint64_t has_control = (w - ones * 0x20) & ~w & highs;
-    return (has_quote | has_backslash | has_control | (w & highs)) != 0;
+    return has_quote | has_backslash | has_control | (w & highs);
 }
 
 bool json_string(json_scan_t *s, text_t *out) {
@@ -153,7 +146,13 @@ bool json_string(json_scan_t *s, text_t *out) {
     const char *start = ++s->p;
     for (uint64_t w; s->end - s->p >= 8; s->p += 8) { /* plain ASCII runs, 8 bytes at a time */
         memcpy(&w, s->p, 8);
-        if (word_needs_attention(w)) break;
+        uint64_t mask = attention_mask(w);
+        if (mask) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            s->p += __builtin_ctzll(mask) / 8; /* straight to the first byte that matters */
+#endif
+            break;
+        }
     }
     while (s->p < s->end) {
         unsigned char c = (unsigned char)*s->p;

@@ -15,8 +15,22 @@ typedef struct {
     const char *error;      /* static reason of the first failure */
 } json_scan_t;
 
-void json_skip_space(json_scan_t *s);
-bool json_expect(json_scan_t *s, char c);
+void json_skip_space_slow(json_scan_t *s);
+
+/* Inline: called several times per field, and compact JSON has no space. */
+static inline void json_skip_space(json_scan_t *s) {
+    if (s->p < s->end && (unsigned char)*s->p > ' ') return;
+    json_skip_space_slow(s);
+}
+
+static inline bool json_expect(json_scan_t *s, char c) {
+    json_skip_space(s);
+    if (s->p < s->end && *s->p == c) {
+        s->p++;
+        return true;
+    }
+    return false;
+}
 /* Reads a string value; out borrows the input (no escapes) or the scratch. */
 bool json_string(json_scan_t *s, text_t *out);
 bool json_number(json_scan_t *s, double *out);

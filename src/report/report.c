@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,16 +99,40 @@ enum {
 static const char *const field_names[] = {"id", "source", "time", "kind", "actor", "to", "at",
                                           "target", "value", "cause", "refs", "stance", "note", "sig"};
 
-/* Field names dispatched by length first: one memcmp per key on the hot path. */
-static int field_of(text_t key) {
-    static const signed char by_length[7][4] = {
-        {-1}, {-1}, {F_ID, F_AT, F_TO, -1}, {F_SIG, -1}, {F_TIME, F_KIND, F_NOTE, F_REFS},
-        {F_ACTOR, F_VALUE, F_CAUSE, -1}, {F_SOURCE, F_TARGET, F_STANCE, -1}};
-    if (key.len >= 7) return F_UNKNOWN;
-    for (int i = 0; i < 4 && by_length[key.len][i] >= 0; i++) {
-        int f = by_length[key.len][i];
-        if (memcmp(key.ptr, field_names[f], key.len) == 0) return f;
+/* A key of up to 7 bytes as one integer, so that a field name is found with
+ * integer compares instead of string compares (the hot path's most common
+ * question). The length goes in the top byte. */
+static uint64_t packed_key(const char *p, size_t len, const char *limit) {
+    uint64_t v = 0;
+    if (limit && limit - p >= 8) { /* one load; the bytes past the key are masked off */
+        memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return (v & ((1ULL << (8 * len)) - 1)) | (uint64_t)len << 56;
+#else
+        v = 0;
+#endif
     }
+    for (size_t i = 0; i < len; i++) v |= (uint64_t)(unsigned char)p[i] << (8 * i);
+    return v | (uint64_t)len << 56;
+}
+
+#define PACK(len, a, b, c, d, e, f)                                                                   \
+    ((uint64_t)(len) << 56 | (uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24 | \
+     (uint64_t)(e) << 32 | (uint64_t)(f) << 40)
+
+static int field_of(text_t key, const char *limit) {
+    static const uint64_t packed[F_UNKNOWN] = {
+        PACK(2, 'i', 'd', 0, 0, 0, 0),         PACK(6, 's', 'o', 'u', 'r', 'c', 'e'),
+        PACK(4, 't', 'i', 'm', 'e', 0, 0),     PACK(4, 'k', 'i', 'n', 'd', 0, 0),
+        PACK(5, 'a', 'c', 't', 'o', 'r', 0),   PACK(2, 't', 'o', 0, 0, 0, 0),
+        PACK(2, 'a', 't', 0, 0, 0, 0),         PACK(6, 't', 'a', 'r', 'g', 'e', 't'),
+        PACK(5, 'v', 'a', 'l', 'u', 'e', 0),   PACK(5, 'c', 'a', 'u', 's', 'e', 0),
+        PACK(4, 'r', 'e', 'f', 's', 0, 0),     PACK(6, 's', 't', 'a', 'n', 'c', 'e'),
+        PACK(4, 'n', 'o', 't', 'e', 0, 0),     PACK(3, 's', 'i', 'g', 0, 0, 0)};
+    if (key.len > 6) return F_UNKNOWN;
+    uint64_t v = packed_key(key.ptr, key.len, limit);
+    for (int f = 0; f < F_UNKNOWN; f++)
+        if (packed[f] == v) return f;
     return F_UNKNOWN;
 }
 
@@ -216,7 +241,8 @@ static bool read_members(report_parser_t *parser, json_scan_t *s, report_t *r, u
     do {
         text_t key;
         if (!json_string(s, &key) || !json_expect(s, ':')) return reject(parser, "invalid JSON: expected \"field\": value%s%s", "", "");
-        int field = field_of(key);
+        bool in_line = (uintptr_t)key.ptr - (uintptr_t)s->scratch >= s->scratch_size; /* not unescaped */
+        int field = field_of(key, in_line ? s->end : NULL);
         if (field != F_UNKNOWN) {
             if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice%s", field_names[field], "");
             if (is_null(s)) continue; /* null: the field is absent */
