@@ -150,15 +150,10 @@ typedef struct {
 } geography_t;
 
 static char *read_file(const char *path) {
-    FILE *file = fopen(path, "rb");
-    if (!file) return NULL;
     buffer_t text = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0) buffer_append(&text, chunk, n);
-    fclose(file);
-    buffer_append(&text, "", 1);
-    return text.data;
+    if (buffer_read_file(&text, path)) return text.data;
+    buffer_free(&text);
+    return NULL;
 }
 
 /* Reads every number of the first "coordinates" array of a GeoJSON file as

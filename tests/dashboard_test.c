@@ -32,13 +32,8 @@ typedef struct {
 } fixture_t;
 
 static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
     buffer_t b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(&b, chunk, n);
-    fclose(f);
+    assert_true(buffer_read_file(&b, path));
     *len = b.len;
     return b.data;
 }

@@ -27,13 +27,11 @@ typedef struct {
 } preview_log_t;
 
 static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
     buffer_t b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(&b, chunk, n);
-    fclose(f);
+    if (!buffer_read_file(&b, path)) {
+        buffer_free(&b);
+        return NULL;
+    }
     *len = b.len;
     return b.data;
 }

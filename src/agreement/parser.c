@@ -21,38 +21,37 @@ void parser_next(parser_t *p) {
         parser_error_at(p, p->token.line, p->token.column, "%s", p->lexer.error);
 }
 
-bool parser_error_at_name(parser_t *p, const char *format, ...) {
-    if (p->statement_failed) return false;
+static void add_error(parser_t *p, int line, int column, const char *format, va_list ap) {
     char message[256];
-    va_list ap;
-    va_start(ap, format);
     vsnprintf(message, sizeof message, format, ap);
-    va_end(ap);
-    parser_error_at(p, p->name_line, p->name_column, "%s", message);
-    return false;
+    diagnostic_set(diagnostics_add(p->errors), p->path, line, column, "%s", message);
+    p->statement_failed = true;
 }
 
 void parser_error_at(parser_t *p, int line, int column, const char *format, ...) {
-    diagnostic_t *d = diagnostics_add(p->errors);
-    char message[256];
     va_list ap;
     va_start(ap, format);
-    vsnprintf(message, sizeof message, format, ap);
+    add_error(p, line, column, format, ap);
     va_end(ap);
-    diagnostic_set(d, p->path, line, column, "%s", message);
-    p->statement_failed = true;
 }
 
 /* Reports an error at the current token; returns false so callers can
  * `return parser_error(...)`. Only the first error of a statement is kept. */
 bool parser_error(parser_t *p, const char *format, ...) {
     if (p->statement_failed) return false;
-    char message[256];
     va_list ap;
     va_start(ap, format);
-    vsnprintf(message, sizeof message, format, ap);
+    add_error(p, p->token.line, p->token.column, format, ap);
     va_end(ap);
-    parser_error_at(p, p->token.line, p->token.column, "%s", message);
+    return false;
+}
+
+bool parser_error_at_name(parser_t *p, const char *format, ...) {
+    if (p->statement_failed) return false;
+    va_list ap;
+    va_start(ap, format);
+    add_error(p, p->name_line, p->name_column, format, ap);
+    va_end(ap);
     return false;
 }
 
@@ -455,19 +454,11 @@ void parser_run(parser_t *p) {
 }
 
 bool parser_read_file(const char *path, char **text, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
     buffer_t b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(&b, chunk, n);
-    bool ok = !ferror(f);
-    fclose(f);
-    if (!ok) {
+    if (!buffer_read_file(&b, path)) {
         buffer_free(&b);
         return false;
     }
-    if (!b.data) buffer_append(&b, "", 0);
     *text = b.data;
     *len = b.len;
     return true;

@@ -227,6 +227,18 @@ void buffer_json_string(buffer_t *b, const char *s, size_t len) {
     buffer_append(b, "\"", 1);
 }
 
+bool buffer_read_file(buffer_t *b, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(b, chunk, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    buffer_append(b, "", 0); /* NUL-terminated even when empty */
+    return ok;
+}
+
 void buffer_free(buffer_t *b) {
     free(b->data);
     b->data = NULL;

@@ -100,5 +100,8 @@ void buffer_puts(buffer_t *b, const char *s);
 void buffer_printf(buffer_t *b, const char *format, ...) __attribute__((format(printf, 2, 3)));
 void buffer_json_string(buffer_t *b, const char *s, size_t len);
 void buffer_free(buffer_t *b);
+/* Appends a whole file; false (errno set) when it cannot be read. The data
+ * is NUL-terminated (the NUL is not counted in len). */
+bool buffer_read_file(buffer_t *b, const char *path);
 
 #endif

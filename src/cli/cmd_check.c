@@ -1,7 +1,6 @@
 /* cmd_check: `truce check AGREEMENT REPORTS...` streams the reports through
  * the engine and prints the rulings: a board for people, JSON Lines for
  * programs, or the chain behind one point's rulings. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,38 +103,34 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
     return EXIT_OK;
 }
 
-/* Streams one file through the parser into the engine. */
-static int ingest_file(const char *path, report_parser_t *parser, engine_t *engine, check_options_t *o) {
-    line_reader_t *reader = line_reader_open(path);
-    if (!reader) {
-        cli_error("cannot read %s: %s", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    const char *line;
-    size_t len;
-    long number;
+typedef struct {
+    report_parser_t *parser;
+    engine_t *engine;
+    check_options_t *options;
+} check_feed_t;
+
+/* One line: parsed, validated, and given to the engine; or rejected, named. */
+static bool check_line(void *context, const char *path, long number, const char *line, size_t len) {
+    check_feed_t *feed = context;
     char reason[320];
     report_t report;
-    while (line_reader_next(reader, &line, &len, &number)) {
-        if (len == 0 || strspn(line, " \t") == len) continue;
-        o->read++;
-        if (!report_parse(parser, line, len, &report, reason, sizeof reason)) {
-            o->rejected++;
-            if (!o->quiet) fprintf(stderr, "%s:%ld: rejected: %s\n", path, number, reason);
-            continue;
-        }
-        if (engine_add(engine, &report) == ENGINE_CONFLICT)
-            fprintf(stderr, "%s:%ld: warning: %.*s/%.*s was already reported with other content; "
-                            "the version with the smaller content hash is kept\n",
-                    path, number, (int)report.source.len, report.source.ptr, (int)report.id.len, report.id.ptr);
+    feed->options->read++;
+    if (!report_parse(feed->parser, line, len, &report, reason, sizeof reason)) {
+        feed->options->rejected++;
+        if (!feed->options->quiet) fprintf(stderr, "%s:%ld: rejected: %s\n", path, number, reason);
+        return true;
     }
-    int error = line_reader_error(reader);
-    line_reader_close(reader);
-    if (error) {
-        cli_error("reading %s: %s", path, strerror(error));
-        return EXIT_INPUT;
-    }
-    return EXIT_OK;
+    if (engine_add(feed->engine, &report) == ENGINE_CONFLICT)
+        fprintf(stderr, "%s:%ld: warning: %.*s/%.*s was already reported with other content; "
+                        "the version with the smaller content hash is kept\n",
+                path, number, (int)report.source.len, report.source.ptr, (int)report.id.len, report.id.ptr);
+    return true;
+}
+
+/* Streams one file through the parser into the engine. */
+static int ingest_file(const char *path, report_parser_t *parser, engine_t *engine, check_options_t *o) {
+    check_feed_t feed = {parser, engine, o};
+    return cli_each_line(path, check_line, &feed);
 }
 
 static void print_summary(const engine_t *engine, const check_options_t *o, int files) {

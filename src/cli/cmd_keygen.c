@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "ledger/ledger.h"
 
 static const char USAGE[] =
@@ -21,11 +22,7 @@ static const char USAGE[] =
     "                   anyone who knows the seed can sign as SOURCE)\n"
     "  -h, --help       show this help\n";
 
-static int usage_error(const char *message) {
-    cli_error("%s", message);
-    fputs("see 'truce keygen --help'\n", stderr);
-    return EXIT_USAGE;
-}
+static int usage_error(const char *message) { return cli_usage_error("keygen", message); }
 
 static void default_path(const char *source, char *out, size_t size) {
     snprintf(out, size, "%s.key", source);

@@ -47,20 +47,8 @@ typedef struct {
     bool has_size;
 } log_options_t;
 
-static int usage_error(const char *message) {
-    cli_error("%s", message);
-    fputs("see 'truce log --help'\n", stderr);
-    return EXIT_USAGE;
-}
+static int usage_error(const char *message) { return cli_usage_error("log", message); }
 
-static bool parse_count(const char *text, uint64_t *out) {
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno || end == text || *end || text[0] == '-') return false;
-    *out = value;
-    return true;
-}
 
 /* Parses options after the subcommand; returns -1 for --help, 0 or an exit code. */
 static int parse_options(int argc, char **argv, log_options_t *o) {
@@ -82,11 +70,11 @@ static int parse_options(int argc, char **argv, log_options_t *o) {
         case 'i': o->inclusion = optarg; break;
         case 'c': o->consistency = optarg; break;
         case 'b':
-            if (!parse_count(optarg, &count) || count == 0 || count > 1000000) return usage_error("--batch must be 1 to 1000000");
+            if (!cli_parse_count(optarg, &count) || count == 0 || count > 1000000) return usage_error("--batch must be 1 to 1000000");
             o->batch = (long)count;
             break;
         case 'n':
-            if (!parse_count(optarg, &o->size)) return usage_error("--size must be a non-negative integer");
+            if (!cli_parse_count(optarg, &o->size)) return usage_error("--size must be a non-negative integer");
             o->has_size = true;
             break;
         case 'h': fputs(USAGE, stdout); return -1;
@@ -291,34 +279,18 @@ static void run_batch(appender_t *a, const char *path) {
     a->bytes.len = 0;
 }
 
-static bool blank(const char *line, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') return false;
-    return true;
+static bool append_line(void *context, const char *path, long number, const char *line, size_t len) {
+    appender_t *a = context;
+    if (!check_line(a, path, number, line, len)) return true;
+    a->count++;
+    if (a->to_verify >= (size_t)a->batch_size || a->count >= 4 * (size_t)a->batch_size) run_batch(a, path);
+    return !a->failed;
 }
 
 static int append_file(appender_t *a, const char *path) {
-    line_reader_t *reader = line_reader_open(path);
-    if (!reader) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    const char *line;
-    size_t len;
-    long number;
-    while (!a->failed && line_reader_next(reader, &line, &len, &number)) {
-        if (blank(line, len) || !check_line(a, path, number, line, len)) continue;
-        a->count++;
-        if (a->to_verify >= (size_t)a->batch_size || a->count >= 4 * (size_t)a->batch_size) run_batch(a, path);
-    }
-    if (!a->failed && a->count) run_batch(a, path);
-    int read_error = line_reader_error(reader);
-    line_reader_close(reader);
-    if (read_error) {
-        cli_error("%s: %s", path, strerror(read_error));
-        return EXIT_INPUT;
-    }
-    return EXIT_OK;
+    int status = cli_each_line(path, append_line, a);
+    if (!a->failed && a->count) run_batch(a, path); /* what was read before any read error */
+    return status;
 }
 
 static bool sign_head(ledger_t *ledger, const ledger_secret_key_t *key, FILE *out) {
@@ -422,6 +394,14 @@ static int run_sth(const log_options_t *o) {
     return status;
 }
 
+/* Prints a proof's JSON, or the reason there is none; frees the JSON. */
+static int print_proof(bool ok, buffer_t *json, const char *error) {
+    if (ok) printf("%s\n", json->data);
+    else cli_error("%s", error);
+    buffer_free(json);
+    return ok ? EXIT_OK : EXIT_INPUT;
+}
+
 /* The size proofs default to: the latest signed head's, else the log's. */
 static bool default_size(ledger_t *ledger, uint64_t *size) {
     ledger_tree_head_t head;
@@ -449,35 +429,23 @@ static int prove_inclusion(ledger_t *ledger, const log_options_t *o) {
     }
     ledger_inclusion_proof_t *proof = xmalloc(sizeof *proof);
     bool ok = ledger_prove_inclusion(ledger, index, size, proof, error, sizeof error);
-    if (ok) {
-        buffer_t json = {0};
-        ledger_inclusion_to_json(proof, &json);
-        printf("%s\n", json.data);
-        buffer_free(&json);
-    } else {
-        cli_error("%s", error);
-    }
+    buffer_t json = {0};
+    if (ok) ledger_inclusion_to_json(proof, &json);
     free(proof);
-    return ok ? EXIT_OK : EXIT_INPUT;
+    return print_proof(ok, &json, error);
 }
 
 static int prove_consistency(ledger_t *ledger, const log_options_t *o, int argc, char **argv) {
     uint64_t old_size, new_size;
-    if (optind + 1 != argc || !parse_count(o->consistency, &old_size) || !parse_count(argv[optind], &new_size))
+    if (optind + 1 != argc || !cli_parse_count(o->consistency, &old_size) || !cli_parse_count(argv[optind], &new_size))
         return usage_error("--consistency takes two tree sizes: OLD NEW");
     ledger_consistency_proof_t *proof = xmalloc(sizeof *proof);
     char error[LEDGER_ERROR_SIZE];
     bool ok = ledger_prove_consistency(ledger, old_size, new_size, proof, error, sizeof error);
-    if (ok) {
-        buffer_t json = {0};
-        ledger_consistency_to_json(proof, &json);
-        printf("%s\n", json.data);
-        buffer_free(&json);
-    } else {
-        cli_error("%s", error);
-    }
+    buffer_t json = {0};
+    if (ok) ledger_consistency_to_json(proof, &json);
     free(proof);
-    return ok ? EXIT_OK : EXIT_INPUT;
+    return print_proof(ok, &json, error);
 }
 
 static int run_proof(const log_options_t *o, int argc, char **argv) {
@@ -500,7 +468,7 @@ static bool print_entry(void *context, uint64_t index, const char *bytes, size_t
 
 static int run_entries(const log_options_t *o, int argc, char **argv) {
     uint64_t start, end;
-    if (optind + 2 != argc || !parse_count(argv[optind], &start) || !parse_count(argv[optind + 1], &end) || end < start)
+    if (optind + 2 != argc || !cli_parse_count(argv[optind], &start) || !cli_parse_count(argv[optind + 1], &end) || end < start)
         return usage_error("entries takes START END (END excluded, END >= START)");
     ledger_t *ledger = open_log(o->log, LEDGER_READ_ONLY);
     if (!ledger) return EXIT_INPUT;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "ledger/ledger.h"
 #include "report/report.h"
 
@@ -31,51 +32,26 @@ typedef struct {
     long signed_count, refused;
 } signer_t;
 
-static bool blank(const char *line, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') return false;
-    return true;
-}
 
-static void sign_line(signer_t *s, const char *path, long number, const char *line, size_t len) {
+static bool sign_line(void *context, const char *path, long number, const char *line, size_t len) {
+    signer_t *s = context;
     char error[LEDGER_ERROR_SIZE];
     s->signed_line.len = 0;
     if (!jcs_parse(s->doc, line, len, error, sizeof error)
         || !ledger_sign_report(s->doc, s->key, &s->signed_line, error, sizeof error)) {
         fprintf(stderr, "%s:%ld: %s\n", path, number, error);
         s->refused++;
-        return;
+        return true;
     }
     buffer_append(&s->signed_line, "\n", 1);
     fwrite(s->signed_line.data, 1, s->signed_line.len, s->out);
     s->signed_count++;
+    return true;
 }
 
-static int sign_file(signer_t *s, const char *path) {
-    line_reader_t *reader = line_reader_open(path);
-    if (!reader) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    const char *line;
-    size_t len;
-    long number;
-    while (line_reader_next(reader, &line, &len, &number))
-        if (!blank(line, len)) sign_line(s, path, number, line, len);
-    int read_error = line_reader_error(reader);
-    line_reader_close(reader);
-    if (read_error) {
-        cli_error("%s: %s", path, strerror(read_error));
-        return EXIT_INPUT;
-    }
-    return EXIT_OK;
-}
+static int sign_file(signer_t *s, const char *path) { return cli_each_line(path, sign_line, s); }
 
-static int usage_error(const char *message) {
-    cli_error("%s", message);
-    fputs("see 'truce sign --help'\n", stderr);
-    return EXIT_USAGE;
-}
+static int usage_error(const char *message) { return cli_usage_error("sign", message); }
 
 static int sign_all(signer_t *s, int argc, char **argv) {
     int status = EXIT_OK;

@@ -32,11 +32,7 @@ typedef struct {
     const char *log, *agreement, *inclusion, *consistency, *sth, *entry, *old_sth, *new_sth, *council_key;
 } verify_options_t;
 
-static int usage_error(const char *message) {
-    cli_error("%s", message);
-    fputs("see 'truce verify --help'\n", stderr);
-    return EXIT_USAGE;
-}
+static int usage_error(const char *message) { return cli_usage_error("verify", message); }
 
 static int parse_options(int argc, char **argv, verify_options_t *o) {
     static const struct option options[] = {

@@ -1,10 +1,13 @@
 /* common: what several commands share — loading an agreement and printing
  * its diagnostics in the one shape `file:line:column: error: reason`. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "report/report.h"
 
 agreement_t *cli_load_agreement(const char *path) {
     diagnostics_t errors = {0};
@@ -44,5 +47,47 @@ bool cli_load_council_key(const char *path, const ledger_registry_t *registry, l
         cli_error("%s: this council key is not the one the agreement registers", path);
         return false;
     }
+    return true;
+}
+
+static bool blank(const char *line, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') return false;
+    return true;
+}
+
+int cli_each_line(const char *path, cli_line_fn on_line, void *context) {
+    line_reader_t *reader = line_reader_open(path);
+    if (!reader) {
+        cli_error("cannot read %s: %s", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    const char *line;
+    size_t len;
+    long number;
+    while (line_reader_next(reader, &line, &len, &number))
+        if ((len && line[0] == '{') || !blank(line, len)) /* a report line starts with '{': skip the scan */
+            if (!on_line(context, path, number, line, len)) break;
+    int error = line_reader_error(reader);
+    line_reader_close(reader);
+    if (error) {
+        cli_error("reading %s: %s", path, strerror(error));
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+int cli_usage_error(const char *command, const char *message) {
+    cli_error("%s", message);
+    fprintf(stderr, "see 'truce %s --help'\n", command);
+    return EXIT_USAGE;
+}
+
+bool cli_parse_count(const char *text, uint64_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (errno || end == text || *end || text[0] == '-') return false;
+    *out = value;
     return true;
 }

@@ -10,6 +10,17 @@ void cli_print_diagnostics(const diagnostics_t *errors);
 /* RFC 3339 time or a calendar date (2026-06-30, its first millisecond). */
 bool cli_parse_time(const char *text, time_ms_t *out);
 
+/* Calls on_line for every non-blank line of a file (`-`: standard input),
+ * until it returns false. Returns EXIT_OK, or EXIT_INPUT after printing why
+ * the file could not be opened or read. */
+typedef bool (*cli_line_fn)(void *context, const char *path, long number, const char *line, size_t len);
+int cli_each_line(const char *path, cli_line_fn on_line, void *context);
+
+/* "truce: error: MESSAGE" and "see 'truce COMMAND --help'"; returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *message);
+/* A whole non-negative decimal number. */
+bool cli_parse_count(const char *text, uint64_t *out);
+
 /* Reads the council's secret key and checks that it is the council's and,
  * when a registry is given, the one it registers. Prints why not. */
 #include "ledger/ledger.h"
