@@ -174,6 +174,37 @@ bool json_string(json_scan_t *s, text_t *out) {
     return json_fail(s, "unterminated string");
 }
 
+uint64_t json_pack_name(const char *name, size_t len) {
+    if (len > 7) return 0;
+    uint64_t v = (uint64_t)len << 56;
+    for (size_t i = 0; i < len; i++) v |= (uint64_t)(unsigned char)name[i] << (8 * i);
+    return v;
+}
+
+bool json_key(json_scan_t *s, text_t *key, uint64_t *packed) {
+    *packed = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    json_skip_space(s);
+    if (s->end - s->p >= 9 && *s->p == '"') { /* the whole name in one 8-byte load */
+        uint64_t w;
+        memcpy(&w, s->p + 1, 8);
+        uint64_t mask = attention_mask(w);
+        if (mask) {
+            unsigned at = (unsigned)__builtin_ctzll(mask) / 8;
+            if (s->p[1 + at] == '"') {
+                *key = (text_t){s->p + 1, at};
+                *packed = (at ? w & (~0ULL >> (64 - 8 * at)) : 0) | (uint64_t)at << 56;
+                s->p += at + 2;
+                return true;
+            }
+        }
+    }
+#endif
+    if (!json_string(s, key)) return false;
+    *packed = json_pack_name(key->ptr, key->len);
+    return true;
+}
+
 /* Exact powers of ten representable as doubles: 10^0 .. 10^22. */
 static const double exact_powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "base/base.h"
 
 typedef struct {
@@ -34,6 +35,12 @@ static inline bool json_expect(json_scan_t *s, char c) {
 /* Reads a string value; out borrows the input (no escapes) or the scratch. */
 bool json_string(json_scan_t *s, text_t *out);
 bool json_number(json_scan_t *s, double *out);
+/* Reads an object member's name. When it is plain ASCII of at most 7 bytes,
+ * *packed holds it as an integer (bytes in order, length in the top byte) for
+ * a match without string compares; otherwise *packed is 0. */
+bool json_key(json_scan_t *s, text_t *key, uint64_t *packed);
+/* The packed form of a name, as json_key gives it. */
+uint64_t json_pack_name(const char *name, size_t len);
 /* Skips any JSON value (for fields the spec does not define yet). */
 bool json_skip_value(json_scan_t *s, int depth);
 bool json_fail(json_scan_t *s, const char *reason);

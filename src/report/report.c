@@ -62,6 +62,15 @@ static const char *source_name(const agreement_t *a, int i) { return a->sources[
 
 /* ------------------------------------------------------------------- parser */
 
+/* Field names, in the order of the bits below. */
+enum {
+    F_ID, F_SOURCE, F_TIME, F_KIND, F_ACTOR, F_TO, F_AT, F_TARGET, F_VALUE, F_CAUSE,
+    F_REFS, F_STANCE, F_NOTE, F_SIG, F_UNKNOWN
+};
+static const char *const field_names[] = {"id", "source", "time", "kind", "actor", "to", "at",
+                                          "target", "value", "cause", "refs", "stance", "note", "sig"};
+
+
 struct report_parser {
     const agreement_t *agreement;
     name_table_t kinds, parties, places, sources;
@@ -69,6 +78,7 @@ struct report_parser {
     size_t scratch_size;
     char *error;
     size_t error_size;
+    uint64_t packed_fields[F_UNKNOWN]; /* field_names, packed as json_key gives names */
 };
 
 report_parser_t *report_parser_new(const agreement_t *agreement) {
@@ -78,6 +88,7 @@ report_parser_t *report_parser_new(const agreement_t *agreement) {
     name_table_build(&parser->parties, agreement->party_count, party_code, agreement);
     name_table_build(&parser->places, agreement->place_count, place_name, agreement);
     name_table_build(&parser->sources, agreement->source_count, source_name, agreement);
+    for (int f = 0; f < F_UNKNOWN; f++) parser->packed_fields[f] = json_pack_name(field_names[f], strlen(field_names[f]));
     return parser;
 }
 
@@ -91,48 +102,11 @@ void report_parser_free(report_parser_t *parser) {
     free(parser);
 }
 
-/* Field names, in the order of the bits below. */
-enum {
-    F_ID, F_SOURCE, F_TIME, F_KIND, F_ACTOR, F_TO, F_AT, F_TARGET, F_VALUE, F_CAUSE,
-    F_REFS, F_STANCE, F_NOTE, F_SIG, F_UNKNOWN
-};
-static const char *const field_names[] = {"id", "source", "time", "kind", "actor", "to", "at",
-                                          "target", "value", "cause", "refs", "stance", "note", "sig"};
-
-/* A key of up to 7 bytes as one integer, so that a field name is found with
- * integer compares instead of string compares (the hot path's most common
- * question). The length goes in the top byte. */
-static uint64_t packed_key(const char *p, size_t len, const char *limit) {
-    uint64_t v = 0;
-    if (limit && limit - p >= 8) { /* one load; the bytes past the key are masked off */
-        memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        return (v & ((1ULL << (8 * len)) - 1)) | (uint64_t)len << 56;
-#else
-        v = 0;
-#endif
-    }
-    for (size_t i = 0; i < len; i++) v |= (uint64_t)(unsigned char)p[i] << (8 * i);
-    return v | (uint64_t)len << 56;
-}
-
-#define PACK(len, a, b, c, d, e, f)                                                                   \
-    ((uint64_t)(len) << 56 | (uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24 | \
-     (uint64_t)(e) << 32 | (uint64_t)(f) << 40)
-
-static int field_of(text_t key, const char *limit) {
-    static const uint64_t packed[F_UNKNOWN] = {
-        PACK(2, 'i', 'd', 0, 0, 0, 0),         PACK(6, 's', 'o', 'u', 'r', 'c', 'e'),
-        PACK(4, 't', 'i', 'm', 'e', 0, 0),     PACK(4, 'k', 'i', 'n', 'd', 0, 0),
-        PACK(5, 'a', 'c', 't', 'o', 'r', 0),   PACK(2, 't', 'o', 0, 0, 0, 0),
-        PACK(2, 'a', 't', 0, 0, 0, 0),         PACK(6, 't', 'a', 'r', 'g', 'e', 't'),
-        PACK(5, 'v', 'a', 'l', 'u', 'e', 0),   PACK(5, 'c', 'a', 'u', 's', 'e', 0),
-        PACK(4, 'r', 'e', 'f', 's', 0, 0),     PACK(6, 's', 't', 'a', 'n', 'c', 'e'),
-        PACK(4, 'n', 'o', 't', 'e', 0, 0),     PACK(3, 's', 'i', 'g', 0, 0, 0)};
-    if (key.len > 6) return F_UNKNOWN;
-    uint64_t v = packed_key(key.ptr, key.len, limit);
-    for (int f = 0; f < F_UNKNOWN; f++)
-        if (packed[f] == v) return f;
+/* Field names are matched as packed integers (json_key): the hot path's most
+ * common question answered without string compares. */
+static int field_of(const report_parser_t *parser, uint64_t packed) {
+    for (int f = 0; packed && f < F_UNKNOWN; f++)
+        if (parser->packed_fields[f] == packed) return f;
     return F_UNKNOWN;
 }
 
@@ -240,9 +214,10 @@ static bool is_null(json_scan_t *s) {
 static bool read_members(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
     do {
         text_t key;
-        if (!json_string(s, &key) || !json_expect(s, ':')) return reject(parser, "invalid JSON: expected \"field\": value%s%s", "", "");
-        bool in_line = (uintptr_t)key.ptr - (uintptr_t)s->scratch >= s->scratch_size; /* not unescaped */
-        int field = field_of(key, in_line ? s->end : NULL);
+        uint64_t packed;
+        if (!json_key(s, &key, &packed) || !json_expect(s, ':'))
+            return reject(parser, "invalid JSON: expected \"field\": value%s%s", "", "");
+        int field = field_of(parser, packed);
         if (field != F_UNKNOWN) {
             if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice%s", field_names[field], "");
             if (is_null(s)) continue; /* null: the field is absent */
