@@ -1,9 +1,10 @@
 # truce: build, test and demo. `make` builds build/truce; `make test` runs every
-# test; `make demo` installs missing Debian packages, then runs truce check on the
-# bundled 28-point plan. SANITIZE=1 builds into build-asan/ with ASan + UBSan.
+# test; `make demo` installs missing Debian packages, rules on the bundled
+# 28-point plan and serves its dashboard. SANITIZE=1 builds into build-asan/
+# with ASan + UBSan.
 
 CC      ?= cc
-PKGS    := geos libsodium sqlite3 libmicrohttpd
+PKGS    := geos libsodium sqlite3 libmicrohttpd libcurl
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
   BUILD   := build-asan
@@ -51,9 +52,9 @@ test: deps $(TESTS) $(BUILD)/truce
 	for s in tests/*_test.sh; do echo "== $$s"; TRUCE=$(CURDIR)/$(BUILD)/truce bash $$s || failed=1; done; \
 	exit $$failed
 
+# The main job: sign the sample into a log, print the board, serve the dashboard.
 demo: deps
-	$(MAKE) --no-print-directory all
-	./$(BUILD)/truce check plans/ukraine-2025-11/plan.truce plans/ukraine-2025-11/reports/sample.jsonl
+	bash tools/demo.sh
 
 deps:
 	@bash tools/deps.sh

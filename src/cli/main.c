@@ -19,6 +19,7 @@ static const command_t commands[] = {
     {"sign", cmd_sign, "sign reports with a source's secret key"},
     {"log", cmd_log, "append signed reports to the log; print tree heads, proofs, entries"},
     {"verify", cmd_verify, "verify a log end to end, or a proof against a signed tree head"},
+    {"serve", cmd_serve, "serve the rulings: JSON API, live dashboard, signed report intake"},
 };
 
 void cli_error(const char *format, ...) {

@@ -12,6 +12,8 @@
 
 #include "server/server_internal.h"
 
+#define DISCARD_LIMIT (8u << 20)   /* bytes of an oversized chunked body read before cutting it off */
+
 typedef enum MHD_Result (*route_fn)(request_t *request);
 
 typedef struct {
@@ -80,7 +82,7 @@ static void add_common_headers(request_t *request, struct MHD_Response *response
     MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "X-Truce-Fragment");
 }
 
-static enum MHD_Result queue(request_t *request, unsigned status, struct MHD_Response *response,
+enum MHD_Result respond_with(request_t *request, unsigned status, struct MHD_Response *response,
                              const char *content_type) {
     if (!response) return MHD_NO;
     add_common_headers(request, response, content_type);
@@ -105,7 +107,7 @@ enum MHD_Result respond(request_t *request, unsigned status, const char *content
         if (!response) buffer_free(body);
     }
     *body = (buffer_t){0};
-    return queue(request, status, response, content_type);
+    return respond_with(request, status, response, content_type);
 }
 
 static void json_error_body(buffer_t *out, unsigned status, const char *message) {
@@ -132,7 +134,7 @@ enum MHD_Result respond_snapshot(request_t *request, snapshot_t *snapshot, const
     struct MHD_Response *response = MHD_create_response_from_buffer_with_free_callback_cls(
         bytes->len, bytes->data, release_snapshot, snapshot);
     if (!response) snapshot_release(snapshot);
-    return queue(request, MHD_HTTP_OK, response, content_type);
+    return respond_with(request, MHD_HTTP_OK, response, content_type);
 }
 
 enum MHD_Result respond_later(request_t *request, job_t *job) {
@@ -168,14 +170,7 @@ static bool path_matches(const route_t *route, const char *url) {
 static enum MHD_Result not_found(request_t *request) {
     if (!strncmp(request->url, "/v1/", 4) || !strncmp(request->url, "/static/", 8))
         return respond_error(request, MHD_HTTP_NOT_FOUND, "no such resource: %s", request->url);
-    snapshot_t *snapshot = snapshot_acquire(request->server);
-    dashboard_view_t view;
-    snapshot_view(request->server, snapshot, &view);
-    view.engine = NULL;                    /* not the writer: no engine access */
-    buffer_t page = {0};
-    dashboard_not_found(&page, &view, request->url, false);
-    snapshot_release(snapshot);
-    return respond(request, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", &page);
+    return page_not_found(request, request->url);
 }
 
 static enum MHD_Result route(request_t *request) {
@@ -226,16 +221,23 @@ static enum MHD_Result on_request(void *context, struct MHD_Connection *connecti
     if (*upload_size) {
         size_t size = *upload_size;
         *upload_size = 0;
+        request->received += size;
         if (request->too_large) return MHD_YES;
-        if (request->body.len + size > server->options.max_body) {
-            request->too_large = true;
+        if (request->received > server->options.max_body) {
             buffer_free(&request->body);
-            return too_large(request);
+            /* Read and drop a moderate excess, so that the client sees the
+             * answer; past that, answer now and close the connection. */
+            if (request->received > server->options.max_body + DISCARD_LIMIT) {
+                request->too_large = true;
+                return too_large(request);
+            }
+            return MHD_YES;
         }
         buffer_append(&request->body, upload_data, size);
         return MHD_YES;
     }
     if (request->too_large) return MHD_YES;   /* already answered */
+    if (request->received > server->options.max_body) return too_large(request);
     return route(request);
 }
 

@@ -43,8 +43,8 @@ void server_options_defaults(server_options_t *options);
 int server_run(const server_options_t *options);
 
 /* The headers a council request needs (docs/server.md): appends
- * "X-Truce-Time: <now>\r\nAuthorization: Truce-Ed25519 <sig>\r\n" for the
- * method, path and body, signed with key. */
+ * "X-Truce-Time: <now>\nAuthorization: Truce-Ed25519 <sig>\n" for the
+ * method, path and body, signed with key (curl -H @file reads them). */
 void server_sign_request(const ledger_secret_key_t *key, const char *method, const char *path,
                          const void *body, size_t body_len, buffer_t *out);
 

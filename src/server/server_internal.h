@@ -173,7 +173,8 @@ struct request {
     const char *method, *url;      /* owned by MHD for the request's life */
     double started;                /* monotonic seconds */
     buffer_t body;
-    bool too_large, counted, streaming;
+    size_t received;               /* body bytes received, kept or not */
+    bool too_large, streaming;
     job_t *job;                    /* waiting on the writer */
     unsigned status;               /* what was answered, for the metrics */
 };
@@ -188,6 +189,9 @@ time_ms_t wall_clock_ms(void);
 enum MHD_Result respond(request_t *request, unsigned status, const char *content_type, buffer_t *body);
 enum MHD_Result respond_error(request_t *request, unsigned status, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
+/* Answers with a response made by the caller (headers added, reference dropped). */
+enum MHD_Result respond_with(request_t *request, unsigned status, struct MHD_Response *response,
+                             const char *content_type);
 /* Answers with a snapshot's bytes, holding a reference until sent. */
 enum MHD_Result respond_snapshot(request_t *request, snapshot_t *snapshot, const buffer_t *bytes,
                                  const char *content_type);
@@ -211,6 +215,7 @@ enum MHD_Result page_fixed(request_t *request);
 enum MHD_Result page_point(request_t *request);
 enum MHD_Result page_evidence(request_t *request);
 enum MHD_Result page_asset(request_t *request);
+enum MHD_Result page_not_found(request_t *request, const char *what);
 enum MHD_Result submit_reports(request_t *request);
 /* Answers a submission once the writer has stored it. */
 enum MHD_Result submit_answer(request_t *request, job_t *job);

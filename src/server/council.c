@@ -1,0 +1,172 @@
+/* council: the operations only the council may ask for — sign a tree head
+ * now (POST /v1/log/sth), record the current rulings in the log (POST
+ * /v1/rulings/record). A request is signed with the council's registered key:
+ * "Authorization: Truce-Ed25519 <base64>" over METHOD\nPATH\nX-Truce-Time\nBODY,
+ * the time within 5 minutes, each signature usable once. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server_internal.h"
+
+#define SEEN_SIGNATURES 512
+#define SCHEME "Truce-Ed25519 "
+
+struct council_guard {
+    pthread_mutex_t lock;
+    uint8_t seen[SEEN_SIGNATURES][LEDGER_SIGNATURE_SIZE];
+    time_ms_t seen_at[SEEN_SIGNATURES];
+    int next;
+};
+
+council_guard_t *council_guard_new(void) {
+    council_guard_t *guard = xcalloc(1, sizeof *guard);
+    pthread_mutex_init(&guard->lock, NULL);
+    return guard;
+}
+
+void council_guard_free(council_guard_t *guard) {
+    if (!guard) return;
+    pthread_mutex_destroy(&guard->lock);
+    free(guard);
+}
+
+/* True the first time a signature is presented within the clock window. */
+static bool first_use(council_guard_t *guard, const uint8_t signature[LEDGER_SIGNATURE_SIZE], time_ms_t now) {
+    pthread_mutex_lock(&guard->lock);
+    bool fresh = true;
+    for (int i = 0; i < SEEN_SIGNATURES && fresh; i++)
+        if (now - guard->seen_at[i] <= 2 * SERVER_CLOCK_SKEW_MS && !memcmp(guard->seen[i], signature, LEDGER_SIGNATURE_SIZE))
+            fresh = false;
+    if (fresh) {
+        memcpy(guard->seen[guard->next], signature, LEDGER_SIGNATURE_SIZE);
+        guard->seen_at[guard->next] = now;
+        guard->next = (guard->next + 1) % SEEN_SIGNATURES;
+    }
+    pthread_mutex_unlock(&guard->lock);
+    return fresh;
+}
+
+static void request_message(buffer_t *out, const char *method, const char *path, const char *time_text,
+                            const void *body, size_t body_len) {
+    buffer_printf(out, "%s\n%s\n%s\n", method, path, time_text);
+    if (body_len) buffer_append(out, body, body_len);
+}
+
+void server_sign_request(const ledger_secret_key_t *key, const char *method, const char *path, const void *body,
+                         size_t body_len, buffer_t *out) {
+    char now[32];
+    now[time_format(wall_clock_ms(), now)] = '\0';
+    buffer_t message = {0};
+    request_message(&message, method, path, now, body, body_len);
+    uint8_t signature[LEDGER_SIGNATURE_SIZE];
+    crypto_sign_detached(signature, NULL, (const unsigned char *)message.data, message.len, key->secret);
+    buffer_free(&message);
+    buffer_printf(out, "X-Truce-Time: %s\nAuthorization: " SCHEME, now);
+    ledger_base64_append(signature, sizeof signature, out);
+    buffer_puts(out, "\n");
+}
+
+static const char *header(request_t *request, const char *name) {
+    return MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, name);
+}
+
+static bool refuse(request_t *request, unsigned status, const char *message) {
+    respond_error(request, status, "%s", message);
+    return false;
+}
+
+bool council_authorize(request_t *request) {
+    server_t *server = request->server;
+    const uint8_t *key = NULL;
+    uint8_t signature[LEDGER_SIGNATURE_SIZE];
+    time_ms_t sent, now = wall_clock_ms();
+    const char *authorization = header(request, MHD_HTTP_HEADER_AUTHORIZATION), *time_text = header(request, "X-Truce-Time");
+    if (ledger_registry_find(server->registry, text_of(LEDGER_COUNCIL_SOURCE), &key) != REGISTRY_KEY)
+        return refuse(request, MHD_HTTP_FORBIDDEN, "the agreement registers no council key");
+    if (!authorization || strncmp(authorization, SCHEME, strlen(SCHEME))
+        || !ledger_base64_decode(text_of(authorization + strlen(SCHEME)), signature, sizeof signature))
+        return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: sign the request (Authorization: Truce-Ed25519 <base64 signature>)");
+    if (!time_text || !time_parse_rfc3339(time_text, strlen(time_text), &sent))
+        return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: X-Truce-Time must be an RFC 3339 time");
+    if (sent < now - SERVER_CLOCK_SKEW_MS || sent > now + SERVER_CLOCK_SKEW_MS)
+        return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: X-Truce-Time is more than 5 minutes from the server's clock");
+    buffer_t message = {0};
+    request_message(&message, request->method, request->url, time_text, request->body.data, request->body.len);
+    bool valid = ledger_signature_verifies(message.data, message.len, signature, key);
+    buffer_free(&message);
+    if (!valid) return refuse(request, MHD_HTTP_FORBIDDEN, "council only: the signature does not verify against the council's key");
+    if (!first_use(server->guard, signature, now))
+        return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: this signature was already used (sign each request afresh)");
+    return true;
+}
+
+/* ------------------------------------------------------------ tree heads */
+
+bool council_head_now(server_t *server, char *error, size_t error_size) {
+    ledger_tree_head_t head;
+    server->last_head = monotonic_seconds();
+    if (!ledger_sign_tree_head(server->ledger, server->options.council, &head, error, error_size)) return false;
+    server_set_head(server, &head);
+    server->head_signed_size = head.tree_size;
+    return true;
+}
+
+static void sign_head_job(server_t *server, job_t *job) {
+    char error[LEDGER_ERROR_SIZE];
+    if (!council_head_now(server, error, sizeof error)) {
+        job_error(job, MHD_HTTP_INTERNAL_SERVER_ERROR, "signing a tree head: %s", error);
+        return;
+    }
+    ledger_tree_head_t head;
+    server_latest_head(server, &head);
+    ledger_head_to_json(&head, &job->body);
+    buffer_puts(&job->body, "\n");
+    job_json(job, MHD_HTTP_OK);
+    server->rulings_dirty = true;          /* pages show the head */
+}
+
+static bool has_council_key(request_t *request) {
+    if (request->server->options.council) return true;
+    respond_error(request, MHD_HTTP_CONFLICT, "this server holds no council key (start it with --council-key FILE)");
+    return false;
+}
+
+enum MHD_Result council_sign_head(request_t *request) {
+    if (!council_authorize(request) || !has_council_key(request)) return MHD_YES;
+    return respond_later(request, job_new(sign_head_job));
+}
+
+/* ------------------------------------------------------------ records */
+
+static void record_job(server_t *server, job_t *job) {
+    uint64_t size = ledger_size(server->ledger), index;
+    char id[64], error[LEDGER_ERROR_SIZE];
+    snprintf(id, sizeof id, "rulings@%llu", (unsigned long long)size);
+    rulings_t *rulings = engine_rule(server->engine, TIME_NONE);
+    buffer_t fields = {0};
+    buffer_puts(&fields, "{\"rulings\":[");
+    for (int i = 0; i < rulings->count; i++) {
+        if (i) buffer_puts(&fields, ",");
+        ruling_write_json(&rulings->items[i], server->agreement, &fields);
+    }
+    buffer_puts(&fields, "]}");
+    rulings_free(rulings);
+    bool ok = ledger_append_record(server->ledger, server->options.council, id, "rulings", fields.data, size, &index,
+                                   error, sizeof error);
+    buffer_free(&fields);
+    if (!ok) {
+        job_error(job, strstr(error, "already") ? MHD_HTTP_CONFLICT : MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
+        return;
+    }
+    atomic_store(&server->tree_size, ledger_size(server->ledger));
+    buffer_printf(&job->body, "{\"id\":\"%s\",\"index\":%llu,\"cites\":{\"tree_size\":%llu},\"tree_size\":%llu}\n", id,
+                  (unsigned long long)index, (unsigned long long)size, (unsigned long long)ledger_size(server->ledger));
+    job_json(job, MHD_HTTP_CREATED);
+}
+
+enum MHD_Result council_record_rulings(request_t *request) {
+    if (!council_authorize(request) || !has_council_key(request)) return MHD_YES;
+    return respond_later(request, job_new(record_job));
+}
