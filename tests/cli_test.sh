@@ -78,7 +78,7 @@ expect_code "check with a broken agreement" 3 check "$BROKEN" "$SAMPLE"
 expect_code "check the sample (findings)" 1 check --as-of 2026-04-20T00:00:00Z "$PLAN" "$SAMPLE"
 expect_in "board row 10c" out '^10c +Russian invasion of Ukraine +\. +VIOLATED'
 expect_in "board row 21d" out '^21d +Donetsk buffer zone +in effect +VIOLATED'
-expect_in "summary line" err '^truce: 34 reports read from 1 file: 31 accepted, 3 without bearing on any rule, 0 duplicates, 0 conflicting, 0 rejected$'
+expect_in "summary line" err '^truce: 35 reports read from 1 file: 32 accepted, 3 without bearing on any rule, 0 duplicates, 0 conflicting, 0 rejected$'
 
 expect_code "check --json" 1 check --json "$PLAN" "$SAMPLE"
 cp "$tmp/out" "$tmp/rulings.jsonl"
@@ -139,11 +139,11 @@ expect_ruling "25 in effect on day 99" 25 UA '.status == "in_effect"'
 STDIN=$SAMPLE expect_code "reports from stdin (-)" 1 check --json "$PLAN" -
 if cmp -s "$tmp/out" "$tmp/rulings.jsonl"; then ok "stdin gives the same rulings as the file"; else fail "stdin gives the same rulings"; fi
 expect_code "the sample twice" 1 check --json "$PLAN" "$SAMPLE" "$SAMPLE"
-expect_in "summary counts duplicates" err '68 reports read from 2 files: 31 accepted, 6 without bearing on any rule, 31 duplicates, 0 conflicting, 0 rejected'
+expect_in "summary counts duplicates" err '70 reports read from 2 files: 32 accepted, 6 without bearing on any rule, 32 duplicates, 0 conflicting, 0 rejected'
 if cmp -s "$tmp/out" "$tmp/rulings.jsonl"; then ok "duplicates change no ruling"; else fail "duplicates change no ruling"; fi
 { cat "$SAMPLE"; sed -n 16p "$SAMPLE" | sed 's/"value":6000/"value":5000/'; } > "$tmp/conflict.jsonl"
 expect_code "a conflicting duplicate" 1 check --json "$PLAN" "$tmp/conflict.jsonl"
-expect_in "conflict warning" err "conflict.jsonl:35: warning: monitor:humanitarian/hc-0005 was already reported with other content"
+expect_in "conflict warning" err "conflict.jsonl:36: warning: monitor:humanitarian/hc-0005 was already reported with other content"
 expect_in "summary counts the conflict" err '1 conflicting'
 
 echo "$passed passed, $failed failed"

@@ -128,11 +128,30 @@ static void check_rule_window(parser_t *p, rule_t *rule) {
     }
 }
 
+/* Every point can be named as a target, "point:10a": the council's
+ * assessment of a declaratory point names it so. */
+static void add_point_objects(parser_t *p) {
+    agreement_t *a = p->a;
+    for (int i = 0; i < a->point_count; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "point:%s", a->points[i].label);
+        if (agreement_place(a, text_of(name)) >= 0) continue;
+        place_t *place = GROW(a->places, a->place_count);
+        *place = (place_t){.name = arena_strndup(&a->arena, name, strlen(name)), .point = i, .line = a->points[i].line};
+        place->description = a->points[i].title;
+    }
+}
+
 static void resolve(parser_t *p) {
     agreement_t *a = p->a;
     resolve_labels(p);
+    add_point_objects(p);
     if (!a->name) parser_error_at(p, 1, 1, "missing the `agreement NAME \"title\"` line");
     if (!a->party_count) parser_error_at(p, 1, 1, "the agreement declares no party");
+    if (a->assessment_kind >= 0 && (a->kinds[a->assessment_kind].required & (FIELD_TARGET | FIELD_VALUE)) !=
+                                       (FIELD_TARGET | FIELD_VALUE))
+        parser_error_at(p, a->kinds[a->assessment_kind].line, 1,
+                        "the assessment kind %s must require target and value", a->kinds[a->assessment_kind].name);
     for (int i = 0; i < a->rule_count; i++) {
         check_rule_fields(p, &a->rules[i]);
         check_rule_window(p, &a->rules[i]);
@@ -148,6 +167,7 @@ static void resolve(parser_t *p) {
 
 agreement_t *agreement_parse(const char *path, const char *text, size_t len, diagnostics_t *errors) {
     agreement_t *a = xcalloc(1, sizeof *a);
+    a->assessment_kind = -1;
     arena_init(&a->arena);
     a->path = xstrdup(path);
     parser_t p = {.path = a->path, .errors = errors, .a = a, .current_point = -1};

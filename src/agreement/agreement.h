@@ -48,6 +48,7 @@ typedef struct {
     bool illustrative;     /* drawn by us, not an agreed boundary */
     double lon, lat;       /* centre, when declared with `at` */
     bool has_point;
+    int point;             /* for the object "point:LABEL" made for each point; else -1 */
     int line;
 } place_t;
 
@@ -154,6 +155,8 @@ typedef struct {
     point_t *points;     int point_count;
     rule_t *rules;       int rule_count;
     reaction_t *reactions; int reaction_count;
+    int assessment_kind;       /* `assessment KIND`: the council's 0-3 score of a declaratory
+                                  point (target "point:LABEL"); -1 when not declared */
     arena_t arena;             /* owns every string above */
 } agreement_t;
 

@@ -336,6 +336,7 @@ static bool parse_place(parser_t *p, bool with_geometry) {
     if (!name) return false;
     if (agreement_place(p->a, text_of(name)) >= 0) return parser_error_at_name(p, "place '%s' is declared twice", name);
     place_t place = {0};
+    place.point = -1;
     place.name = name;
     place.line = line;
     place.description = parser_optional_string(p);
@@ -428,6 +429,7 @@ static bool parse_statement(parser_t *p) {
     if (text_equals_cstr(word, "object")) return parse_place(p, false);
     if (text_equals_cstr(word, "event")) return parse_event(p);
     if (text_equals_cstr(word, "key")) return parse_key(p);
+    if (text_equals_cstr(word, "assessment")) return (p->a->assessment_kind = parser_expect_reference(p, "kind")) >= 0;
     if (text_equals_cstr(word, "keys")) return parse_keys_file(p);
     if (text_equals_cstr(word, "point")) return parser_point(p);
     parser_error_at(p, line, column, "unknown statement '%.*s'", (int)word.len, word.ptr);

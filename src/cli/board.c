@@ -71,8 +71,10 @@ static void print_row(FILE *out, const agreement_t *a, const rulings_t *rulings,
     fprintf(out, "%-5s %-34.34s", pt->label, pt->title ? pt->title : "");
     const ruling_t *all = find_ruling(rulings, point, -1);
     if (all) {
+        static const char *scale[] = {"not begun", "minimal", "intermediate", "full"};
         char text[64];
-        snprintf(text, sizeof text, "declaratory (the council rules)");
+        if (all->score >= 0) snprintf(text, sizeof text, "declaratory (council: %s)", scale[all->score]);
+        else snprintf(text, sizeof text, "declaratory (the council rules)");
         fprintf(out, " %s%-*s%s", color ? DIM : "", 11 * a->party_count - 1, text, color ? RESET : "");
     } else {
         for (int p = 0; p < a->party_count; p++) print_cell(out, find_ruling(rulings, point, p), color);

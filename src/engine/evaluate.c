@@ -190,7 +190,8 @@ static sortable_fact_t *ordered_facts(const replay_t *rp, size_t *count) {
     sortable_fact_t *order = xmalloc(capacity * sizeof *order);
     for (size_t i = 0; i < e->fact_count; i++) {
         const fact_t *f = &e->facts[i];
-        if (f->type == FACT_EVENT || f->time > rp->as_of || e->reports[f->report].dead) continue;
+        if (f->type == FACT_EVENT || f->type == FACT_ASSESSMENT || f->time > rp->as_of || e->reports[f->report].dead)
+            continue;
         order[n++] = (sortable_fact_t){*f, e->reports[f->report].key};
     }
     add_share_timers(rp, &order, &n, &capacity);

@@ -34,6 +34,7 @@ engine_t *engine_new(const agreement_t *a) {
     }
     for (int i = 0; i < a->event_count; i++)
         if (a->events[i].kind >= 0) add_watcher(e, a->events[i].kind, FACT_EVENT, i);
+    if (a->assessment_kind >= 0) add_watcher(e, a->assessment_kind, FACT_ASSESSMENT, 0);
     e->pending = xcalloc((size_t)(a->rule_count * 2 + a->event_count + 1), sizeof *e->pending);
     e->table_mask = 1023;
     e->table = xcalloc(e->table_mask + 1, sizeof *e->table);
@@ -111,7 +112,13 @@ static int collect_facts(engine_t *e, const report_t *r) {
     for (int i = 0; i < e->watcher_count[r->kind]; i++) {
         watcher_t w = e->watchers[r->kind][i];
         int party = -1;
-        if (w.type == FACT_EVENT) party = event_matches(a, &a->events[w.index], r) ? 0 : -1;
+        if (w.type == FACT_ASSESSMENT) {
+            /* Only the council scores a point, and only by naming it. */
+            if (a->sources[r->source_index].class != SOURCE_COUNCIL || r->target < 0 || a->places[r->target].point < 0)
+                continue;
+            w.index = (uint16_t)a->places[r->target].point;
+            party = 0;
+        } else if (w.type == FACT_EVENT) party = event_matches(a, &a->events[w.index], r) ? 0 : -1;
         else if (w.type == FACT_HELD) party = in_party_set(a->rules[w.index].parties, r->actor) ? r->actor : -1;
         else party = rule_party(a, &a->rules[w.index], r);
         if (party < 0) continue;

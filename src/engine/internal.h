@@ -23,21 +23,21 @@ typedef struct {
     uint32_t first_ref, ref_count;   /* stance reports: their refs in engine->refs */
 } stored_report_t;
 
-typedef enum { FACT_RULE, FACT_HELD, FACT_EVENT, FACT_TIMER } fact_type_t;
+typedef enum { FACT_RULE, FACT_HELD, FACT_EVENT, FACT_TIMER, FACT_ASSESSMENT } fact_type_t;
 
 /* "Report R bears on rule (or event) T for party P." Timers are added at
  * evaluation for the ends of share periods. */
 typedef struct {
     time_ms_t time;
     uint32_t report;           /* stored report index; for timers, the period number */
-    uint16_t target;           /* rule or event index */
+    uint16_t target;           /* rule, event or (assessments) point index */
     uint8_t party;
     uint8_t type;              /* fact_type_t */
 } fact_t;
 
 /* What watches a report kind. */
 typedef struct {
-    uint8_t type;              /* FACT_RULE, FACT_HELD or FACT_EVENT */
+    uint8_t type;              /* FACT_RULE, FACT_HELD, FACT_EVENT or FACT_ASSESSMENT */
     uint16_t index;            /* rule or event */
 } watcher_t;
 

@@ -102,19 +102,48 @@ static void build_ruling(replay_t *rp, rulings_t *out, int point_index, int part
     free(verdicts);
 }
 
+/* The council's latest assessment of a point (as of the rulings), or -1. */
+static long latest_assessment(const replay_t *rp, int point_index) {
+    const engine_t *e = rp->engine;
+    long best = -1;
+    for (size_t i = 0; i < e->fact_count; i++) {
+        const fact_t *f = &e->facts[i];
+        const stored_report_t *s = &e->reports[f->report];
+        if (f->type != FACT_ASSESSMENT || f->target != point_index || s->dead || f->time > rp->as_of) continue;
+        const stored_report_t *b = best >= 0 ? &e->reports[best] : NULL;
+        if (!b || s->time > b->time || (s->time == b->time && text_compare(s->key, b->key) > 0)) best = f->report;
+    }
+    return best;
+}
+
 static void build_declaratory(const replay_t *rp, rulings_t *out, int point_index) {
+    static const char *scale[] = {"not begun", "minimal", "intermediate", "full"};
     const rule_t *rule = &rp->agreement->rules[rp->agreement->points[point_index].first_rule];
     ruling_t *ruling = &out->items[out->count++];
     char why[400];
-    snprintf(why, sizeof why, "declaratory, not machine-checked: %s; the council rules on it", rule->text);
+    long assessed = latest_assessment(rp, point_index);
+    int score = -1;
+    if (assessed >= 0) {
+        const stored_report_t *s = &rp->engine->reports[assessed];
+        score = s->value >= 3 ? 3 : (int)s->value;
+        snprintf(why, sizeof why, "declaratory, not machine-checked: %s; the council assessed it %d (%s) on %s",
+                 rule->text, score, scale[score], replay_time(s->time));
+    } else {
+        snprintf(why, sizeof why, "declaratory, not machine-checked: %s; the council rules on it", rule->text);
+    }
     *ruling = (ruling_t){.point = point_index, .party = -1, .status = STATUS_DECLARATORY, .since = TIME_NONE,
-                         .standing = STANDING_NONE, .score = -1};
+                         .standing = assessed >= 0 ? STANDING_CONFIRMED : STANDING_NONE, .score = score};
+    if (assessed >= 0) {
+        ruling->since = rp->engine->reports[assessed].time;
+        ruling->evidence = arena_alloc(&out->arena, sizeof(char *));
+        ruling->evidence[0] = (char *)rp->engine->reports[assessed].key.ptr;
+        ruling->evidence_count = 1;
+    }
     ruling->why = arena_strndup(&out->arena, why, strlen(why));
     char explanation[600];
     snprintf(explanation, sizeof explanation, "rule %s:%d: %s\n  => declaratory: %s\n", rp->agreement->path,
              rule->line, rule->source_text, why);
     ruling->explanation = arena_strndup(&out->arena, explanation, strlen(explanation));
-    ruling->evidence = ruling->consequences = NULL;
 }
 
 /* Peace Accords Matrix: 3 only when every part is full, 0 only when nothing
@@ -146,7 +175,8 @@ rulings_t *engine_rule(engine_t *engine, time_ms_t as_of) {
         const point_t *point = &a->points[p];
         if (point_is_declaratory(a, point)) {
             build_declaratory(&rp, out, p);
-            out->point_scores[p] = -1;
+            out->point_scores[p] = out->items[out->count - 1].score;
+            if (out->point_scores[p] >= 0) total += out->point_scores[p], scored_points++;
             continue;
         }
         int sum = 0, n = 0;
