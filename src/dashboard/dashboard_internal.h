@@ -29,6 +29,8 @@ bool dash_is_finding(const ruling_t *r);
 const ruling_t *dash_find_ruling(const rulings_t *rulings, int point, int party);
 const char *dash_party_code(const agreement_t *a, int party);   /* "all" for -1 */
 void dash_key_list(buffer_t *out, const dashboard_view_t *view, char **keys, int count, bool evidence);
+/* A ruling's evidence and consequences rows (each only when it has any). */
+void dash_ruling_keys(buffer_t *out, const dashboard_view_t *view, const ruling_t *r);
 
 /* page.c: the shell around every page */
 void dash_page_open(buffer_t *out, const dashboard_view_t *view, int nav_page, const char *title,

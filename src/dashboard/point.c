@@ -70,16 +70,7 @@ static void ruling_card(buffer_t *out, const dashboard_view_t *view, const rulin
     buffer_puts(out, "</dd></div></dl><p class=\"why\">");
     dash_text(out, r->why);
     buffer_puts(out, "</p>");
-    if (r->evidence_count) {
-        buffer_puts(out, "<div class=\"keys-row\"><span class=\"keys-label\">Evidence</span>");
-        dash_key_list(out, view, r->evidence, r->evidence_count, true);
-        buffer_puts(out, "</div>");
-    }
-    if (r->consequence_count) {
-        buffer_puts(out, "<div class=\"keys-row\"><span class=\"keys-label\">Consequences</span>");
-        dash_key_list(out, view, r->consequences, r->consequence_count, false);
-        buffer_puts(out, "</div>");
-    }
+    dash_ruling_keys(out, view, r);
     if (r->explanation && r->explanation[0]) {
         buffer_puts(out, "<details><summary>How this was ruled</summary><pre class=\"explanation\">");
         dash_text(out, r->explanation);

@@ -105,3 +105,16 @@ void dash_key_list(buffer_t *out, const dashboard_view_t *view, char **keys, int
     }
     buffer_puts(out, "</ul>");
 }
+
+void dash_ruling_keys(buffer_t *out, const dashboard_view_t *view, const ruling_t *r) {
+    if (r->evidence_count) {
+        buffer_puts(out, "<div class=\"keys-row\"><span class=\"keys-label\">Evidence</span>");
+        dash_key_list(out, view, r->evidence, r->evidence_count, true);
+        buffer_puts(out, "</div>");
+    }
+    if (r->consequence_count) {
+        buffer_puts(out, "<div class=\"keys-row\"><span class=\"keys-label\">Consequences</span>");
+        dash_key_list(out, view, r->consequences, r->consequence_count, false);
+        buffer_puts(out, "</div>");
+    }
+}
