@@ -176,7 +176,7 @@ static int present(const agreement_t *agreement, const rulings_t *rulings, const
     } else if (o->json) {
         buffer_t out = {0};
         rulings_write_json(rulings, agreement, &out);
-        fwrite(out.data, 1, out.len, stdout);
+        if (out.len) fwrite(out.data, 1, out.len, stdout);
         buffer_free(&out);
     } else {
         board_print(stdout, agreement, rulings, o->color);

@@ -216,7 +216,7 @@ static void verify_batch(appender_t *a) {
 }
 
 static void flush_acks(appender_t *a) {
-    fwrite(a->acks.data, 1, a->acks.len, stdout);
+    if (a->acks.len) fwrite(a->acks.data, 1, a->acks.len, stdout);
     fflush(stdout);
     a->acks.len = 0;
 }
