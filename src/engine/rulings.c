@@ -102,26 +102,28 @@ static void build_ruling(replay_t *rp, rulings_t *out, int point_index, int part
     free(verdicts);
 }
 
-/* The council's latest assessment of a point (as of the rulings), or -1. */
-static long latest_assessment(const replay_t *rp, int point_index) {
+/* The council's latest assessment of each point (as of the rulings): one
+ * pass over the facts; -1 where there is none. Caller frees. */
+static long *latest_assessments(const replay_t *rp) {
     const engine_t *e = rp->engine;
-    long best = -1;
+    long *latest = xmalloc(sizeof *latest * (size_t)(rp->agreement->point_count + 1));
+    for (int p = 0; p < rp->agreement->point_count; p++) latest[p] = -1;
     for (size_t i = 0; i < e->fact_count; i++) {
         const fact_t *f = &e->facts[i];
         const stored_report_t *s = &e->reports[f->report];
-        if (f->type != FACT_ASSESSMENT || f->target != point_index || s->dead || f->time > rp->as_of) continue;
-        const stored_report_t *b = best >= 0 ? &e->reports[best] : NULL;
-        if (!b || s->time > b->time || (s->time == b->time && text_compare(s->key, b->key) > 0)) best = f->report;
+        if (f->type != FACT_ASSESSMENT || s->dead || f->time > rp->as_of) continue;
+        long *best = &latest[f->target];
+        const stored_report_t *b = *best >= 0 ? &e->reports[*best] : NULL;
+        if (!b || s->time > b->time || (s->time == b->time && text_compare(s->key, b->key) > 0)) *best = f->report;
     }
-    return best;
+    return latest;
 }
 
-static void build_declaratory(const replay_t *rp, rulings_t *out, int point_index) {
+static void build_declaratory(const replay_t *rp, rulings_t *out, int point_index, long assessed) {
     static const char *scale[] = {"not begun", "minimal", "intermediate", "full"};
     const rule_t *rule = &rp->agreement->rules[rp->agreement->points[point_index].first_rule];
     ruling_t *ruling = &out->items[out->count++];
     char why[400];
-    long assessed = latest_assessment(rp, point_index);
     int score = -1;
     if (assessed >= 0) {
         const stored_report_t *s = &rp->engine->reports[assessed];
@@ -171,10 +173,11 @@ rulings_t *engine_rule(engine_t *engine, time_ms_t as_of) {
     out->items = xcalloc((size_t)a->point_count * (size_t)(a->party_count + 1), sizeof *out->items);
     out->point_scores = xcalloc((size_t)a->point_count + 1, sizeof *out->point_scores);
     int total = 0, scored_points = 0;
+    long *assessed = latest_assessments(&rp);
     for (int p = 0; p < a->point_count; p++) {
         const point_t *point = &a->points[p];
         if (point_is_declaratory(a, point)) {
-            build_declaratory(&rp, out, p);
+            build_declaratory(&rp, out, p, assessed[p]);
             out->point_scores[p] = out->items[out->count - 1].score;
             if (out->point_scores[p] >= 0) total += out->point_scores[p], scored_points++;
             continue;
@@ -190,6 +193,7 @@ rulings_t *engine_rule(engine_t *engine, time_ms_t as_of) {
         if (out->point_scores[p] >= 0) total += out->point_scores[p], scored_points++;
     }
     out->implementation_percent = scored_points ? 100.0 * total / (3.0 * scored_points) : 0;
+    free(assessed);
     replay_free(&rp);
     return out;
 }
