@@ -397,7 +397,10 @@ static void replay_fact(replay_t *rp, const fact_t *f) {
     const stored_report_t *s = &rp->engine->reports[f->report];
     standing_t standing = rp->standing[f->report];
     time_ms_t start = replay_rule_start(rp, rule);
-    if (start == TIME_NONE || f->time < start) {
+    /* A registry of who is held is a state, not an act: one filed before the
+     * exchange took effect still says how many are held. */
+    bool before_start = f->type != FACT_HELD && (start == TIME_NONE || f->time < start);
+    if (before_start) {
         norm_trace(norm, "%s %s: before the rule took effect, not counted", replay_time(f->time), s->key.ptr);
         return;
     }
