@@ -114,6 +114,17 @@ static void print_findings(FILE *out, const agreement_t *a, const rulings_t *rul
     if (!shown) fprintf(out, "\nNo violation, overdue obligation or consequence.\n");
 }
 
+/* Names the hand-drawn zones, so that no reader takes them for agreed lines. */
+static void print_illustrative_note(FILE *out, const agreement_t *a) {
+    int shown = 0;
+    for (int i = 0; i < a->place_count; i++) {
+        if (!a->places[i].illustrative) continue;
+        fprintf(out, "%s%s", shown++ ? ", " : "\nILLUSTRATIVE zones (hand-drawn, not agreed or surveyed boundaries): ",
+                a->places[i].name);
+    }
+    if (shown) fputc('\n', out);
+}
+
 void board_print(FILE *out, const agreement_t *a, const rulings_t *rulings, int color_option) {
     bool color = color_option == 1 || (color_option == -1 && isatty(fileno(out)));
     print_header(out, a, rulings);
@@ -126,6 +137,7 @@ void board_print(FILE *out, const agreement_t *a, const rulings_t *rulings, int 
     fprintf(out, "legend: VIOLATED confirmed by a monitor, the council or the party itself; violated? "
                  "alleged by the other side only; disputed? contested; . not bound\n");
     print_findings(out, a, rulings);
+    print_illustrative_note(out, a);
 }
 
 void board_explain(FILE *out, const agreement_t *a, const rulings_t *rulings, const char *label) {

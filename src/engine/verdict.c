@@ -48,8 +48,9 @@ static void violated(const replay_t *rp, const rule_t *rule, const norm_t *n, in
 static void describe_filter(const replay_t *rp, const rule_t *rule, char *out, size_t size) {
     const agreement_t *a = rp->agreement;
     size_t n = (size_t)snprintf(out, size, "%s", kind_name(rp, rule));
-    if (rule->place >= 0 && n < size)
-        n += (size_t)snprintf(out + n, size - n, " %s %s", rule->outside ? "outside" : "in", a->places[rule->place].name);
+    if (rule->place >= 0 && n < size) /* a hand-drawn zone says so wherever it is named */
+        n += (size_t)snprintf(out + n, size - n, " %s %s%s", rule->outside ? "outside" : "in", a->places[rule->place].name,
+                              a->places[rule->place].illustrative ? " (an illustrative zone)" : "");
     for (int i = 0; i < rule->target_count && n < size; i++)
         n += (size_t)snprintf(out + n, size - n, "%s%s", i == 0 ? " at " : i + 1 == rule->target_count ? " or " : ", ",
                               a->places[rule->targets[i]].name);
