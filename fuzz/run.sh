@@ -1,10 +1,10 @@
 #!/bin/bash
-# run.sh TARGET [SECONDS]: builds fuzz/TARGET_fuzz.c (report or agreement) with
+# run.sh TARGET [SECONDS]: builds fuzz/TARGET_fuzz.c (report, agreement or geojson) with
 # clang's libFuzzer, ASan and UBSan against the library sources, seeds a corpus
 # (sample report lines, or the bundled agreements), and fuzzes for SECONDS
 # (default 300). Crashes are written to fuzz/out/TARGET/crash-*.
 set -euo pipefail
-target=${1:?usage: fuzz/run.sh report|agreement [SECONDS]}
+target=${1:?usage: fuzz/run.sh report|agreement|geojson [SECONDS]}
 seconds=${2:-300}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,7 +18,11 @@ seed() {  # one corpus file per seed, named by its hash
     local data=$1
     printf '%s' "$data" > "$out/corpus/seed-$(printf '%s' "$data" | sha1sum | cut -c1-12)"
 }
-if [ "$target" = report ]; then
+if [ "$target" = geojson ]; then
+    for f in plans/ukraine-2025-11/zones/buffer-zone.geojson plans/ukraine-2025-11/zones/occupied.geojson tests/data/geo/*; do
+        cp "$f" "$out/corpus/"
+    done
+elif [ "$target" = report ]; then
     while IFS= read -r line; do seed "$line"; done < plans/ukraine-2025-11/reports/sample.jsonl
     seed "$(cat plans/ukraine-2025-11/reports/sample.jsonl)"
 else

@@ -47,6 +47,12 @@ uint64_t hash_bytes(const void *data, size_t len, uint64_t seed);
  * depends on the machine's byte order). */
 uint64_t hash_fast(const void *data, size_t len, uint64_t seed);
 
+/* Reads a JSON number (RFC 8259 grammar) at p, before end. On success sets
+ * *out and *stop (the first byte after it) and returns NULL; else returns
+ * the reason. Exact: Clinger's fast path for the common short decimals,
+ * strtod for the rest; a value beyond the doubles is an error. */
+const char *number_parse(const char *p, const char *end, double *out, const char **stop);
+
 /* Times are milliseconds since 1970-01-01T00:00:00Z (leap seconds ignored, as
  * in POSIX), which orders every report the agreement cares about. */
 typedef int64_t time_ms_t;

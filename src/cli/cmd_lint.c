@@ -23,11 +23,14 @@ static void summarise(const char *path, const agreement_t *a) {
             only_declaratory &= a->rules[r].type == RULE_DECLARATORY;
         only_declaratory ? declaratory++ : machine++;
     }
-    int illustrative = 0;
-    for (int i = 0; i < a->place_count; i++) illustrative += a->places[i].illustrative;
+    int illustrative = 0, places = 0;
+    for (int i = 0; i < a->place_count; i++) {
+        places += a->places[i].point < 0; /* not the "point:LABEL" names made for each point */
+        illustrative += a->places[i].illustrative;
+    }
     printf("%s: ok: %d points (%d machine-checked, %d declaratory), %d rules, %d parties, %d places "
            "(%d illustrative), %d report kinds\n",
-           path, a->point_count, machine, declaratory, a->rule_count, a->party_count, a->place_count, illustrative,
+           path, a->point_count, machine, declaratory, a->rule_count, a->party_count, places, illustrative,
            a->kind_count);
 }
 

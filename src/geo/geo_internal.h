@@ -82,6 +82,11 @@ GEOSContextHandle_t geo_context(void);
 const char *geo_last_error(void);
 void geo_clear_error(void);
 
+/* Reads GeoJSON text (geojson_reader.c) into a GEOS geometry: polygons as
+ * they are, other geometry types as empty geometries of their type. NULL,
+ * with the line and column in *error, on invalid input. */
+GEOSGeometry *geojson_read(const char *name, const char *json, size_t len, diagnostic_t *error);
+
 /* Converts between zones and GEOS geometries (a MultiPolygon). */
 GEOSGeometry *zone_to_geos(const zone_t *zone);
 zone_t *zone_from_geos(const GEOSGeometry *geometry, const char *name, diagnostic_t *error);

@@ -1,5 +1,5 @@
-/* zone_geojson: loading zones from GeoJSON with GEOS's reader (validity
- * checked, every failure turned into a diagnostic naming the file), and the
+/* zone_geojson: loading zones from GeoJSON (read by geojson_reader.c, every
+ * polygon validated by GEOS, every failure a diagnostic naming the file), and the
  * conversions between zones and GEOS geometries that zone_difference uses. */
 #include "geo/geo_internal.h"
 
@@ -67,53 +67,13 @@ zone_t *zone_load_geojson(const char *path, diagnostic_t *error) {
 
 /* ---- parsing ----------------------------------------------------------- */
 
-static char *skip_prefix(char *text, const char *prefix) {
-    size_t length = strlen(prefix);
-    return strncmp(text, prefix, length) == 0 ? text + length : text;
-}
-
-/* Cuts a GEOS reader message such as "ParseException: Error parsing JSON:
- * '[json.exception.parse_error.101] parse error at line 3, column 9: syntax
- * error ...'" down to its reason, in place, and reads the position if any. */
-static const char *reason_of_geos_message(char *message, int *line, int *column) {
-    const char *at_line = strstr(message, "at line ");
-    if (!at_line || sscanf(at_line, "at line %d, column %d", line, column) != 2) *line = *column = 0;
-    char *reason = skip_prefix(skip_prefix(message, "ParseException: "), "IllegalArgumentException: ");
-    char *quoted = skip_prefix(reason, "Error parsing JSON: '");
-    size_t length = strlen(quoted);
-    if (quoted != reason && length && quoted[length - 1] == '\'') quoted[length - 1] = '\0';
-    reason = quoted;
-    if (strncmp(reason, "[json.exception.", 16) == 0 && strstr(reason, "] ")) reason = strstr(reason, "] ") + 2;
-    if (strncmp(reason, "parse error at line ", 20) == 0 && strstr(reason, ": ")) reason = strstr(reason, ": ") + 2;
-    return reason;
-}
-
-static void fail_parse(diagnostic_t *error, const char *name) {
-    char message[256];
-    snprintf(message, sizeof message, "%s", geo_last_error());
-    int line, column;
-    const char *reason = reason_of_geos_message(message, &line, &column);
-    const char *hint = strstr(reason, "at() with") ? " (a member is missing or has the wrong type;"
-                       " GEOS 3.11 also rejects \"geometry\": null)" : "";
-    fail(error, name, line, column, "invalid GeoJSON: %s%s", reason, hint);
-}
-
 static GEOSGeometry *parse_geojson(const char *name, const char *json, size_t length, diagnostic_t *error) {
     if (memchr(json, '\0', length)) {
         fail(error, name, 0, 0, "invalid GeoJSON: contains a NUL byte");
         return NULL;
     }
-    GEOSContextHandle_t context = geo_context();
-    char *text = xmalloc(length + 1);
-    memcpy(text, json, length);
-    text[length] = '\0';
     geo_clear_error();
-    GEOSGeoJSONReader *reader = GEOSGeoJSONReader_create_r(context);
-    GEOSGeometry *geometry = reader ? GEOSGeoJSONReader_readGeometry_r(context, reader, text) : NULL;
-    if (reader) GEOSGeoJSONReader_destroy_r(context, reader);
-    free(text);
-    if (!geometry) fail_parse(error, name);
-    return geometry;
+    return geojson_read(name, json, length, error);
 }
 
 /* ---- collecting polygons ----------------------------------------------- */

@@ -6,7 +6,6 @@
  * on random inputs by tests/report_test.c's corpus. */
 #include "report/json_scan.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,49 +204,12 @@ bool json_key(json_scan_t *s, text_t *key, uint64_t *packed) {
     return true;
 }
 
-/* Exact powers of ten representable as doubles: 10^0 .. 10^22. */
-static const double exact_powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 bool json_number(json_scan_t *s, double *out) {
     json_skip_space(s);
-    const char *start = s->p, *p = s->p, *end = s->end;
-    bool negative = p < end && *p == '-';
-    p += negative;
-    if (p >= end || *p < '0' || *p > '9') return json_fail(s, "expected a number");
-    uint64_t mantissa = 0;
-    int digits = 0, exponent = 0;
-    if (*p == '0') p++;
-    else
-        for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) mantissa = mantissa * 10 + (uint64_t)(*p - '0');
-    if (p < end && *p == '.') {
-        p++;
-        if (p >= end || *p < '0' || *p > '9') return json_fail(s, "bad number");
-        for (; p < end && *p >= '0' && *p <= '9'; p++, digits++, exponent--)
-            mantissa = mantissa * 10 + (uint64_t)(*p - '0');
-    }
-    bool has_exponent = p < end && (*p == 'e' || *p == 'E');
-    if (has_exponent) {
-        p++;
-        if (p < end && (*p == '+' || *p == '-')) p++;
-        if (p >= end || *p < '0' || *p > '9') return json_fail(s, "bad number");
-        while (p < end && *p >= '0' && *p <= '9') p++;
-    }
-    s->p = p;
-    /* Clinger's fast path: exact when the digits fit 2^53 and 10^|e| is exact. */
-    if (!has_exponent && digits <= 15 && exponent >= -22) {
-        double v = (double)mantissa;
-        v = exponent ? v / exact_powers[-exponent] : v;
-        *out = negative ? -v : v;
-        return true;
-    }
-    char copy[64];
-    size_t n = (size_t)(p - start);
-    if (n >= sizeof copy) return json_fail(s, "number too long");
-    memcpy(copy, start, n);
-    copy[n] = '\0';
-    *out = strtod(copy, NULL);
-    if (!isfinite(*out)) return json_fail(s, "number out of range");
+    const char *stop;
+    const char *reason = number_parse(s->p, s->end, out, &stop);
+    if (reason) return json_fail(s, reason);
+    s->p = stop;
     return true;
 }
 
