@@ -161,26 +161,50 @@ static void push(GEOSGeometry ***items, size_t *count, GEOSGeometry *item) {
     (*items)[(*count)++] = item;
 }
 
-static GEOSGeometry *read_polygon(reader_t *r) {
-    GEOSContextHandle_t context = geo_context();
-    GEOSGeometry **rings = NULL;
-    size_t count = 0;
-    if (!expect(r, '[')) return NULL;
+/* Reads one array element at r->p; NULL on failure (r->failed set), or for
+ * an element that adds nothing (r->failed clear). */
+typedef GEOSGeometry *(*item_reader_fn)(reader_t *r, int depth);
+
+/* Reads a JSON array of elements with read_item. On failure returns false
+ * with every item read so far destroyed. */
+static bool read_items(reader_t *r, item_reader_fn read_item, int depth, GEOSGeometry ***items, size_t *count) {
+    *items = NULL;
+    *count = 0;
+    if (!expect(r, '[')) return false;
     if (!accept(r, ']')) {
         do {
-            GEOSGeometry *ring = read_ring(r);
-            if (!ring) break;
-            push(&rings, &count, ring);
+            GEOSGeometry *item = read_item(r, depth);
+            if (item) push(items, count, item);
+            else if (r->failed) break;
         } while (accept(r, ','));
         if (!r->failed) expect(r, ']');
     }
-    if (r->failed || count == 0) { /* "coordinates": [] is an empty polygon */
-        destroy_all(rings, count);
-        return r->failed ? NULL : GEOSGeom_createEmptyPolygon_r(context);
-    }
+    if (!r->failed) return true;
+    destroy_all(*items, *count);
+    *items = NULL;
+    *count = 0;
+    return false;
+}
+
+static GEOSGeometry *ring_item(reader_t *r, int depth) {
+    (void)depth;
+    return read_ring(r);
+}
+
+static GEOSGeometry *read_polygon(reader_t *r) {
+    GEOSContextHandle_t context = geo_context();
+    GEOSGeometry **rings;
+    size_t count;
+    if (!read_items(r, ring_item, 0, &rings, &count)) return NULL;
+    if (count == 0) return GEOSGeom_createEmptyPolygon_r(context); /* "coordinates": [] */
     GEOSGeometry *polygon = GEOSGeom_createPolygon_r(context, rings[0], rings + 1, (unsigned)(count - 1));
     free(rings);
     return polygon;
+}
+
+static GEOSGeometry *polygon_item(reader_t *r, int depth) {
+    (void)depth;
+    return read_polygon(r);
 }
 
 static GEOSGeometry *collection(int type, GEOSGeometry **items, size_t count) {
@@ -190,21 +214,9 @@ static GEOSGeometry *collection(int type, GEOSGeometry **items, size_t count) {
 }
 
 static GEOSGeometry *read_multipolygon(reader_t *r) {
-    GEOSGeometry **polygons = NULL;
-    size_t count = 0;
-    if (!expect(r, '[')) return NULL;
-    if (!accept(r, ']')) {
-        do {
-            GEOSGeometry *polygon = read_polygon(r);
-            if (!polygon) break;
-            push(&polygons, &count, polygon);
-        } while (accept(r, ','));
-        if (!r->failed) expect(r, ']');
-    }
-    if (r->failed) {
-        destroy_all(polygons, count);
-        return NULL;
-    }
+    GEOSGeometry **polygons;
+    size_t count;
+    if (!read_items(r, polygon_item, 0, &polygons, &count)) return NULL;
     return collection(GEOS_MULTIPOLYGON, polygons, count);
 }
 
@@ -257,29 +269,23 @@ static bool read_members(reader_t *r, members_t *m) {
 
 static GEOSGeometry *read_object(reader_t *r, int depth);
 
+/* A feature or a geometry in an array; `null` (a feature without geometry)
+ * adds nothing. */
+static GEOSGeometry *object_item(reader_t *r, int depth) {
+    skip_space(r);
+    if ((size_t)(r->end - r->p) >= 4 && !memcmp(r->p, "null", 4)) {
+        r->p += 4;
+        return NULL;
+    }
+    return read_object(r, depth + 1);
+}
+
 /* Reads an array of GeoJSON objects (features, geometries) into a collection. */
 static GEOSGeometry *read_object_array(reader_t *r, const char *at, int depth) {
     r->p = at;
-    GEOSGeometry **items = NULL;
-    size_t count = 0;
-    if (!expect(r, '[')) return NULL;
-    if (!accept(r, ']')) {
-        do {
-            skip_space(r);
-            if (r->p < r->end && *r->p == 'n' && (size_t)(r->end - r->p) >= 4 && !memcmp(r->p, "null", 4)) {
-                r->p += 4; /* a feature without geometry adds nothing */
-                continue;
-            }
-            GEOSGeometry *item = read_object(r, depth + 1);
-            if (!item) break;
-            push(&items, &count, item);
-        } while (accept(r, ','));
-        if (!r->failed) expect(r, ']');
-    }
-    if (r->failed) {
-        destroy_all(items, count);
-        return NULL;
-    }
+    GEOSGeometry **items;
+    size_t count;
+    if (!read_items(r, object_item, depth, &items, &count)) return NULL;
     return collection(GEOS_GEOMETRYCOLLECTION, items, count);
 }
 
