@@ -120,16 +120,11 @@ static int by_severity(const void *left, const void *right) {
 }
 
 static void finding(buffer_t *out, const dashboard_view_t *view, const ruling_t *r) {
-    const point_t *pt = &view->agreement->points[r->point];
     buffer_printf(out, "<li class=\"finding %s\"><p class=\"finding-head\">", dash_status_class(r));
     dash_status_badge(out, r);
-    buffer_puts(out, " <a class=\"point-link\" href=\"");
-    dash_href(out, view, DASHBOARD_PAGE_POINT, pt->label);
-    buffer_puts(out, "\">Point ");
-    dash_text(out, pt->label);
-    buffer_puts(out, pt->title ? ": " : "");
-    dash_text(out, pt->title);
-    buffer_puts(out, "</a> <span class=\"party\">");
+    buffer_puts(out, " ");
+    dash_point_link(out, view, r->point, "point-link");
+    buffer_puts(out, " <span class=\"party\">");
     dash_text(out, dash_party_code(view->agreement, r->party));
     buffer_puts(out, "</span> <span class=\"since\">since ");
     dash_time(out, r->since);

@@ -29,6 +29,10 @@ bool dash_is_finding(const ruling_t *r);
 const ruling_t *dash_find_ruling(const rulings_t *rulings, int point, int party);
 const char *dash_party_code(const agreement_t *a, int party);   /* "all" for -1 */
 void dash_key_list(buffer_t *out, const dashboard_view_t *view, char **keys, int count, bool evidence);
+/* "Point 21d: Donetsk buffer zone" linking to the point's page; css_class may be NULL. */
+void dash_point_link(buffer_t *out, const dashboard_view_t *view, int point, const char *css_class);
+/* "21d Donetsk buffer zone · RU": the point (its label linked) and the party a ruling concerns. */
+void dash_ruling_subject(buffer_t *out, const dashboard_view_t *view, const ruling_t *r);
 /* A ruling's evidence and consequences rows (each only when it has any). */
 void dash_ruling_keys(buffer_t *out, const dashboard_view_t *view, const ruling_t *r);
 

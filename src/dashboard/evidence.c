@@ -176,15 +176,10 @@ static void citing_rulings(buffer_t *out, const dashboard_view_t *view, const ch
         const ruling_t *r = &view->rulings->items[i];
         for (int k = 0; k < r->evidence_count; k++) {
             if (strcmp(r->evidence[k], key)) continue;
-            const point_t *pt = &view->agreement->points[r->point];
             buffer_puts(out, "<li>");
             dash_status_badge(out, r);
             buffer_puts(out, " ");
-            dash_link(out, view, DASHBOARD_PAGE_POINT, pt->label, pt->label);
-            buffer_puts(out, " ");
-            dash_text(out, pt->title);
-            buffer_puts(out, " · ");
-            dash_text(out, dash_party_code(view->agreement, r->party));
+            dash_ruling_subject(out, view, r);
             buffer_puts(out, "</li>");
             shown++;
             break;

@@ -280,17 +280,12 @@ static void map_legend(buffer_t *out, const agreement_t *a) {
 
 static void marker_row(buffer_t *out, const dashboard_view_t *view, const marker_t *m, int number) {
     const ruling_t *r = m->worst;
-    const point_t *pt = &view->agreement->points[r->point];
     buffer_printf(out, "<tr><td class=\"num\">%d</td><td>", number);
     dash_link(out, view, DASHBOARD_PAGE_EVIDENCE, m->key, m->key);
     buffer_puts(out, "</td><td>");
     dash_time(out, m->info.time);
     buffer_puts(out, "</td><td>");
-    dash_link(out, view, DASHBOARD_PAGE_POINT, pt->label, pt->label);
-    buffer_puts(out, " ");
-    dash_text(out, pt->title);
-    buffer_puts(out, " · ");
-    dash_text(out, dash_party_code(view->agreement, r->party));
+    dash_ruling_subject(out, view, r);
     buffer_puts(out, "</td><td>");
     dash_status_badge(out, r);
     buffer_printf(out, "</td><td class=\"num\">%.2f° E, %.2f° N</td></tr>\n", m->info.lon, m->info.lat);

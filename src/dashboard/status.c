@@ -118,3 +118,24 @@ void dash_ruling_keys(buffer_t *out, const dashboard_view_t *view, const ruling_
         buffer_puts(out, "</div>");
     }
 }
+
+void dash_point_link(buffer_t *out, const dashboard_view_t *view, int point, const char *css_class) {
+    const point_t *pt = &view->agreement->points[point];
+    if (css_class) buffer_printf(out, "<a class=\"%s\" href=\"", css_class);
+    else buffer_puts(out, "<a href=\"");
+    dash_href(out, view, DASHBOARD_PAGE_POINT, pt->label);
+    buffer_puts(out, "\">Point ");
+    dash_text(out, pt->label);
+    buffer_puts(out, pt->title ? ": " : "");
+    dash_text(out, pt->title);
+    buffer_puts(out, "</a>");
+}
+
+void dash_ruling_subject(buffer_t *out, const dashboard_view_t *view, const ruling_t *r) {
+    const point_t *pt = &view->agreement->points[r->point];
+    dash_link(out, view, DASHBOARD_PAGE_POINT, pt->label, pt->label);
+    buffer_puts(out, " ");
+    dash_text(out, pt->title);
+    buffer_puts(out, " · ");
+    dash_text(out, dash_party_code(view->agreement, r->party));
+}

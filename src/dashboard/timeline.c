@@ -14,17 +14,6 @@ static int by_since(const void *left, const void *right) {
     return a < b ? -1 : a > b;
 }
 
-static void point_link(buffer_t *out, const dashboard_view_t *view, int point) {
-    const point_t *pt = &view->agreement->points[point];
-    buffer_puts(out, "<a href=\"");
-    dash_href(out, view, DASHBOARD_PAGE_POINT, pt->label);
-    buffer_puts(out, "\">Point ");
-    dash_text(out, pt->label);
-    buffer_puts(out, pt->title ? ": " : "");
-    dash_text(out, pt->title);
-    buffer_puts(out, "</a>");
-}
-
 /* The time is written once for a run of rulings that share it. */
 static void entry(buffer_t *out, const dashboard_view_t *view, const ruling_t *r, bool same_time) {
     buffer_printf(out, "<li class=\"event %s\"><p class=\"when%s\">", dash_status_class(r), same_time ? " same" : "");
@@ -32,7 +21,7 @@ static void entry(buffer_t *out, const dashboard_view_t *view, const ruling_t *r
     buffer_puts(out, "</p><div class=\"what\"><p class=\"event-head\">");
     dash_status_badge(out, r);
     buffer_puts(out, " ");
-    point_link(out, view, r->point);
+    dash_point_link(out, view, r->point, NULL);
     buffer_puts(out, " <span class=\"party\">");
     dash_text(out, dash_party_code(view->agreement, r->party));
     buffer_puts(out, "</span></p><p class=\"why\">");
@@ -81,7 +70,7 @@ static void change_row(buffer_t *out, const dashboard_view_t *view, const dashbo
     buffer_puts(out, "<tr><td>");
     dash_time(out, c->time);
     buffer_puts(out, "</td><td>");
-    if (c->point >= 0 && c->point < view->agreement->point_count) point_link(out, view, c->point);
+    if (c->point >= 0 && c->point < view->agreement->point_count) dash_point_link(out, view, c->point, NULL);
     buffer_puts(out, "</td><td>");
     dash_text(out, dash_party_code(view->agreement, c->party));
     buffer_puts(out, "</td><td>");
