@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,8 +111,12 @@ static int field_of(const report_parser_t *parser, uint64_t packed) {
     return F_UNKNOWN;
 }
 
-static bool reject(report_parser_t *parser, const char *format, const char *a, const char *b) {
-    snprintf(parser->error, parser->error_size, format, a, b);
+static bool reject(report_parser_t *parser, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static bool reject(report_parser_t *parser, const char *format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(parser->error, parser->error_size, format, ap);
+    va_end(ap);
     return false;
 }
 
@@ -125,7 +130,7 @@ static bool reject_text(report_parser_t *parser, const char *format, const char 
 
 static bool read_party(report_parser_t *parser, json_scan_t *s, const char *field, int *out) {
     text_t code;
-    if (!json_string(s, &code)) return reject(parser, "field '%s' must be a string%s", field, "");
+    if (!json_string(s, &code)) return reject(parser, "field '%s' must be a string", field);
     *out = name_table_find(&parser->parties, code);
     return *out >= 0 || reject_text(parser, "field '%s': unknown party '%s'", field, code);
 }
@@ -133,27 +138,27 @@ static bool read_party(report_parser_t *parser, json_scan_t *s, const char *fiel
 static bool read_at(report_parser_t *parser, json_scan_t *s, report_t *r) {
     if (!json_expect(s, '[') || !json_number(s, &r->lon) || !json_expect(s, ',') || !json_number(s, &r->lat) ||
         !json_expect(s, ']'))
-        return reject(parser, "field 'at' must be [longitude, latitude]%s%s", "", "");
+        return reject(parser, "field 'at' must be [longitude, latitude]");
     if (r->lon < -180 || r->lon > 180 || r->lat < -90 || r->lat > 90)
-        return reject(parser, "field 'at' is out of range: [longitude, latitude] in degrees, GeoJSON order%s%s", "", "");
+        return reject(parser, "field 'at' is out of range: [longitude, latitude] in degrees, GeoJSON order");
     r->has_at = true;
     return true;
 }
 
 static bool read_refs(report_parser_t *parser, json_scan_t *s, report_t *r) {
-    if (!json_expect(s, '[')) return reject(parser, "field 'refs' must be an array of strings%s%s", "", "");
+    if (!json_expect(s, '[')) return reject(parser, "field 'refs' must be an array of strings");
     if (json_expect(s, ']')) return true;
     do {
-        if (r->ref_count == REPORT_MAX_REFS) return reject(parser, "field 'refs' has more than 16 entries%s%s", "", "");
+        if (r->ref_count == REPORT_MAX_REFS) return reject(parser, "field 'refs' has more than 16 entries");
         if (!json_string(s, &r->refs[r->ref_count++]))
-            return reject(parser, "field 'refs' must be an array of strings%s%s", "", "");
+            return reject(parser, "field 'refs' must be an array of strings");
     } while (json_expect(s, ','));
-    return json_expect(s, ']') || reject(parser, "field 'refs' must be an array of strings%s%s", "", "");
+    return json_expect(s, ']') || reject(parser, "field 'refs' must be an array of strings");
 }
 
 static bool read_string_field(report_parser_t *parser, json_scan_t *s, int field, text_t *out) {
     if (json_string(s, out)) return true;
-    return reject(parser, "field '%s' must be a string%s", field_names[field], "");
+    return reject(parser, "field '%s' must be a string", field_names[field]);
 }
 
 static bool read_named(report_parser_t *parser, json_scan_t *s, int field, const name_table_t *table,
@@ -184,8 +189,8 @@ static bool read_field(report_parser_t *parser, json_scan_t *s, int field, repor
     case F_AT: return read_at(parser, s, r);
     case F_TARGET: return read_named(parser, s, field, &parser->places, "place or object", &r->target);
     case F_VALUE:
-        if (!json_number(s, &r->value)) return reject(parser, "field 'value' must be a number%s%s", "", "");
-        if (r->value < 0) return reject(parser, "field 'value' must not be negative%s%s", "", "");
+        if (!json_number(s, &r->value)) return reject(parser, "field 'value' must be a number");
+        if (r->value < 0) return reject(parser, "field 'value' must not be negative");
         r->has_value = true;
         return true;
     case F_CAUSE: return read_string_field(parser, s, field, &r->cause);
@@ -198,7 +203,7 @@ static bool read_field(report_parser_t *parser, json_scan_t *s, int field, repor
         return true;
     case F_NOTE: return read_string_field(parser, s, field, &r->note);
     case F_SIG: return read_string_field(parser, s, field, &r->sig);
-    default: return json_skip_value(s, 1) || reject(parser, "invalid JSON%s%s", "", "");
+    default: return json_skip_value(s, 1) || reject(parser, "invalid JSON");
     }
 }
 
@@ -216,37 +221,37 @@ static bool read_members(report_parser_t *parser, json_scan_t *s, report_t *r, u
         text_t key;
         uint64_t packed;
         if (!json_key(s, &key, &packed) || !json_expect(s, ':'))
-            return reject(parser, "invalid JSON: expected \"field\": value%s%s", "", "");
+            return reject(parser, "invalid JSON: expected \"field\": value");
         int field = field_of(parser, packed);
         if (field != F_UNKNOWN) {
-            if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice%s", field_names[field], "");
+            if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice", field_names[field]);
             if (is_null(s)) continue; /* null: the field is absent */
             *seen |= 1u << field;
         }
         if (!read_field(parser, s, field, r)) return false;
     } while (json_expect(s, ','));
-    return json_expect(s, '}') || reject(parser, "invalid JSON: expected , or }%s%s", "", "");
+    return json_expect(s, '}') || reject(parser, "invalid JSON: expected , or }");
 }
 
 static bool read_object(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
-    if (!json_expect(s, '{')) return reject(parser, "not a JSON object%s%s", "", "");
+    if (!json_expect(s, '{')) return reject(parser, "not a JSON object");
     if (!json_expect(s, '}') && !read_members(parser, s, r, seen)) return false;
     json_skip_space(s);
-    return s->p == s->end || reject(parser, "unexpected text after the JSON object%s%s", "", "");
+    return s->p == s->end || reject(parser, "unexpected text after the JSON object");
 }
 
 /* Required fields: the spec's four, then those the agreement's kind needs. */
 static bool check_required(report_parser_t *parser, const report_t *r, unsigned seen) {
     for (int f = F_ID; f <= F_KIND; f++)
-        if (!(seen & (1u << f))) return reject(parser, "missing required field '%s'%s", field_names[f], "");
-    if (r->id.len == 0) return reject(parser, "field 'id' is empty%s%s", "", "");
+        if (!(seen & (1u << f))) return reject(parser, "missing required field '%s'", field_names[f]);
+    if (r->id.len == 0) return reject(parser, "field 'id' is empty");
     static const int kind_fields[] = {F_ACTOR, F_TO, F_AT, F_TARGET, F_VALUE, F_CAUSE, F_REFS, F_STANCE};
     const kind_t *kind = &parser->agreement->kinds[r->kind];
     for (int bit = 0; bit < 8; bit++)
         if ((kind->required & (1u << bit)) && !(seen & (1u << kind_fields[bit])))
             return reject(parser, "kind '%s' needs field '%s'", kind->name, field_names[kind_fields[bit]]);
     if (r->stance != STANCE_NONE && r->ref_count == 0)
-        return reject(parser, "a report with a stance must name the reports it answers in 'refs'%s%s", "", "");
+        return reject(parser, "a report with a stance must name the reports it answers in 'refs'");
     return true;
 }
 
