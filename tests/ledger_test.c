@@ -178,6 +178,7 @@ static void test_round_trip(void **state) {
     static ledger_consistency_proof_t consistency;
     for (uint64_t m = 0; m <= 37; m++) {
         assert_true(ledger_prove_consistency(ledger, m, 37, &consistency, error, sizeof error));
+        if (m == 0) continue;   /* nothing to verify from the empty tree (merkle_verify_consistency refuses) */
         assert_true(merkle_verify_consistency(m, 37, consistency.old_root, head.root, (const uint8_t(*)[32])consistency.path,
                                               consistency.path_length, error, sizeof error));
     }

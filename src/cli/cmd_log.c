@@ -14,20 +14,24 @@
 #include "geo/geo.h"
 #include "ledger/ledger.h"
 #include "report/report.h"
+#include "tlog/tlog.h"
 
 static const char USAGE[] =
     "usage: truce log append --log DB --agreement FILE [--key COUNCIL_KEY] [--batch N] reports.jsonl...\n"
     "       truce log sth --log DB [--key COUNCIL_KEY]\n"
     "       truce log proof --log DB --inclusion SOURCE/ID [--size N]\n"
     "       truce log proof --log DB --consistency OLD NEW\n"
-    "       truce log entries --log DB START END\n\n"
+    "       truce log entries --log DB START END\n"
+    "       truce log checkpoint | tiles | vkey ...   (truce log checkpoint --help)\n\n"
     "append   checks each report (valid for the agreement, signed by its source's\n"
     "         registered key) and appends it; prints 'FILE:LINE: appended INDEX SOURCE/ID'\n"
     "         or 'FILE:LINE: duplicate INDEX SOURCE/ID' once its batch is committed,\n"
     "         'FILE:LINE: reason' on stderr for a rejected line, then a summary.\n"
-    "         With --key, the council signs a tree head at the end. Creates DB.\n"
+    "         With --key, the council signs a tree head and a checkpoint at the\n"
+    "         end (origin: --origin, or truce/<agreement name>). Creates DB.\n"
     "sth      prints the latest signed tree head (JSON); with --key, first signs\n"
-    "         a new head at the current size.\n"
+    "         a new head at the current size (and a checkpoint once the log has\n"
+    "         an origin).\n"
     "proof    prints an inclusion proof for an entry (against the latest signed\n"
     "         head's size, or --size N) or a consistency proof between two sizes.\n"
     "entries  prints entries START (included) to END (excluded) as JSON Lines\n"
@@ -37,11 +41,12 @@ static const char USAGE[] =
     "  --agreement FILE     the agreement: vocabulary and key registry\n"
     "  --key COUNCIL_KEY    the council's secret key file, to sign tree heads\n"
     "  --batch N            reports per transaction (default 1000)\n"
+    "  --origin ORIGIN      the log's name in its checkpoints (recorded once)\n"
     "  -h, --help           show this help\n\n"
     "exit: 0 done, 2 usage, 3 bad input (agreement, key, log), 4 some lines rejected, 5 internal\n";
 
 typedef struct {
-    const char *log, *agreement, *key, *inclusion, *consistency;
+    const char *log, *agreement, *key, *inclusion, *consistency, *origin;
     long batch;
     uint64_t size;
     bool has_size;
@@ -56,7 +61,8 @@ static int parse_options(int argc, char **argv, log_options_t *o) {
         {"log", required_argument, NULL, 'l'}, {"agreement", required_argument, NULL, 'a'},
         {"key", required_argument, NULL, 'k'}, {"batch", required_argument, NULL, 'b'},
         {"inclusion", required_argument, NULL, 'i'}, {"consistency", required_argument, NULL, 'c'},
-        {"size", required_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"size", required_argument, NULL, 'n'}, {"origin", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1000;
     uint64_t count;
@@ -69,6 +75,7 @@ static int parse_options(int argc, char **argv, log_options_t *o) {
         case 'k': o->key = optarg; break;
         case 'i': o->inclusion = optarg; break;
         case 'c': o->consistency = optarg; break;
+        case 'o': o->origin = optarg; break;
         case 'b':
             if (!cli_parse_count(optarg, &count) || count == 0 || count > 1000000) return usage_error("--batch must be 1 to 1000000");
             o->batch = (long)count;
@@ -293,21 +300,29 @@ static int append_file(appender_t *a, const char *path) {
     return status;
 }
 
-static bool sign_head(ledger_t *ledger, const ledger_secret_key_t *key, FILE *out) {
+/* Signs a head and, when an origin is known (given, recorded, or the
+ * agreement's default), a checkpoint of it. */
+static bool sign_head(ledger_t *ledger, const ledger_secret_key_t *key, FILE *out, const char *origin,
+                      const char *agreement_name) {
     ledger_tree_head_t head;
     char error[LEDGER_ERROR_SIZE];
     if (!ledger_sign_tree_head(ledger, key, &head, error, sizeof error)) {
         cli_error("signing a tree head: %s", error);
         return false;
     }
-    buffer_t json = {0};
+    buffer_t json = {0}, recorded = {0};
     ledger_head_to_json(&head, &json);
     fprintf(out, "%s\n", json.data);
     buffer_free(&json);
-    return true;
+    bool known = origin || agreement_name, ok = true;
+    if (!known && !tlog_log_origin(ledger, &recorded, &known, error, sizeof error)) known = false;
+    if (known) ok = cli_sign_checkpoint(ledger, key, origin, agreement_name, NULL);
+    buffer_free(&recorded);
+    return ok;
 }
 
-static int append_all(appender_t *a, int argc, char **argv, const ledger_secret_key_t *council) {
+static int append_all(appender_t *a, int argc, char **argv, const ledger_secret_key_t *council,
+                      const char *origin, const char *agreement_name) {
     int status = EXIT_OK;
     for (int i = optind; i < argc && !a->failed; i++) {
         int file_status = append_file(a, argv[i]);
@@ -316,7 +331,7 @@ static int append_all(appender_t *a, int argc, char **argv, const ledger_secret_
     if (a->failed) return EXIT_INTERNAL;
     if (council) {
         fputs("tree head: ", stdout);
-        if (!sign_head(a->ledger, council, stdout)) return EXIT_INTERNAL;
+        if (!sign_head(a->ledger, council, stdout, origin, agreement_name)) return EXIT_INTERNAL;
     }
     printf("appended %llu, duplicates %llu, rejected %llu; log size %llu\n", (unsigned long long)a->appended,
            (unsigned long long)a->duplicates, (unsigned long long)a->rejected,
@@ -345,7 +360,7 @@ static int run_append(const log_options_t *o, int argc, char **argv) {
         appender_t a = {.ledger = ledger, .registry = registry, .parser = report_parser_new(agreement),
                         .doc = jcs_document_new(), .batch_size = o->batch,
                         .verifiers = cores < 1 ? 1 : cores > MAX_VERIFIERS ? MAX_VERIFIERS : (int)cores};
-        status = append_all(&a, argc, argv, o->key ? &council : NULL);
+        status = append_all(&a, argc, argv, o->key ? &council : NULL, o->origin, agreement->name);
         report_parser_free(a.parser);
         jcs_document_free(a.doc);
         buffer_free(&a.bytes);
@@ -375,7 +390,7 @@ static int run_sth(const log_options_t *o) {
     if (o->key && !cli_load_council_key(o->key, NULL, &council)) return EXIT_INPUT;
     ledger_t *ledger = open_log(o->log, o->key ? LEDGER_READ_WRITE : LEDGER_READ_ONLY);
     int status = ledger ? EXIT_OK : EXIT_INPUT;
-    if (ledger && o->key) status = sign_head(ledger, &council, stdout) ? EXIT_OK : EXIT_INTERNAL;
+    if (ledger && o->key) status = sign_head(ledger, &council, stdout, o->origin, NULL) ? EXIT_OK : EXIT_INTERNAL;
     if (ledger && !o->key) {
         ledger_tree_head_t head;
         bool found;
@@ -481,9 +496,13 @@ static int run_entries(const log_options_t *o, int argc, char **argv) {
 }
 
 int cmd_log(int argc, char **argv) {
-    if (argc < 2) return usage_error("log needs a subcommand: append, sth, proof or entries");
+    if (argc < 2) return usage_error("log needs a subcommand: append, sth, proof, entries, checkpoint, tiles or vkey");
     const char *sub = argv[1];
     if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) { fputs(USAGE, stdout); return EXIT_OK; }
+    if (!strcmp(sub, "checkpoint") || !strcmp(sub, "tiles") || !strcmp(sub, "vkey")) {
+        if (!ledger_init()) { cli_error("cannot initialize libsodium"); return EXIT_INTERNAL; }
+        return cmd_log_tlog(sub, argc - 1, argv + 1);
+    }
     log_options_t o;
     int status = parse_options(argc - 1, argv + 1, &o);
     if (status) return status < 0 ? EXIT_OK : status;
@@ -493,6 +512,6 @@ int cmd_log(int argc, char **argv) {
     if (!strcmp(sub, "sth")) return optind == argc ? run_sth(&o) : usage_error("sth takes no arguments");
     if (!strcmp(sub, "proof")) return run_proof(&o, argc, argv);
     if (!strcmp(sub, "entries")) return run_entries(&o, argc, argv);
-    cli_error("unknown log subcommand '%s' (append, sth, proof, entries)", sub);
+    cli_error("unknown log subcommand '%s' (append, sth, proof, entries, checkpoint, tiles, vkey)", sub);
     return EXIT_USAGE;
 }

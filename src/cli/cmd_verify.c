@@ -3,6 +3,7 @@
  * consistency proof against council-signed tree heads. docs/ledger.md. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,24 +13,33 @@
 #include "geo/geo.h"
 #include "ledger/ledger.h"
 #include "report/report.h"
+#include "tlog/tlog.h"
 
 static const char USAGE[] =
-    "usage: truce verify --log DB --agreement FILE\n"
+    "usage: truce verify --log DB --agreement FILE [--checkpoint FILE]... [--origin ORIGIN]\n"
     "       truce verify --inclusion PROOF.json --sth STH.json --entry ENTRY (--council-key BASE64 | --agreement FILE)\n"
     "       truce verify --consistency PROOF.json --old STH.json --new STH.json (--council-key BASE64 | --agreement FILE)\n\n"
     "The first form checks a log end to end: the database's integrity, every\n"
     "entry (canonical, a valid report, signed by its source's registered key),\n"
     "every leaf and subtree hash, every tree head (its root and the council's\n"
-    "signature) and the consistency of successive heads. Each problem is printed\n"
-    "on its own line, naming the entry index or the tree head.\n\n"
+    "signature) and the consistency of successive heads, every stored checkpoint,\n"
+    "and each checkpoint a party kept (--checkpoint FILE, repeatable): it must\n"
+    "carry the council's signature for the log's origin, and the log must still\n"
+    "hold its size with the same root, or the log was rolled back or rewritten.\n"
+    "Each problem is printed on its own line, naming the entry, tree head or\n"
+    "checkpoint. The origin is the log's recorded one unless --origin is given.\n\n"
     "The other forms need no log: a party holding a signed tree head checks that\n"
     "an entry (a report line, or a line of `truce log entries`) is in the log, or\n"
     "that a newer head extends an older one. They print one line: 'valid: ...' or\n"
     "'invalid: reason'.\n\n"
     "exit: 0 valid, 1 verification failed, 2 usage, 3 an input could not be read\n";
 
+#define MAX_KEPT 64
+
 typedef struct {
-    const char *log, *agreement, *inclusion, *consistency, *sth, *entry, *old_sth, *new_sth, *council_key;
+    const char *log, *agreement, *inclusion, *consistency, *sth, *entry, *old_sth, *new_sth, *council_key, *origin;
+    const char *kept[MAX_KEPT];
+    int kept_count;
 } verify_options_t;
 
 static int usage_error(const char *message) { return cli_usage_error("verify", message); }
@@ -40,7 +50,8 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         {"inclusion", required_argument, NULL, 'i'}, {"consistency", required_argument, NULL, 'c'},
         {"sth", required_argument, NULL, 's'}, {"entry", required_argument, NULL, 'e'},
         {"old", required_argument, NULL, 'o'}, {"new", required_argument, NULL, 'n'},
-        {"council-key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"council-key", required_argument, NULL, 'k'}, {"checkpoint", required_argument, NULL, 'p'},
+        {"origin", required_argument, NULL, 'g'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int c;
     optind = 1;
@@ -55,6 +66,11 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         case 'o': o->old_sth = optarg; break;
         case 'n': o->new_sth = optarg; break;
         case 'k': o->council_key = optarg; break;
+        case 'g': o->origin = optarg; break;
+        case 'p':
+            if (o->kept_count == MAX_KEPT) return usage_error("at most 64 --checkpoint files");
+            o->kept[o->kept_count++] = optarg;
+            break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: return usage_error("bad option");
         }
@@ -63,6 +79,7 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
     if ((o->log != NULL) + (o->inclusion != NULL) + (o->consistency != NULL) != 1)
         return usage_error("give exactly one of --log, --inclusion or --consistency");
     if (o->log && !o->agreement) return usage_error("--log needs --agreement FILE (the key registry)");
+    if (!o->log && o->kept_count) return usage_error("--checkpoint goes with --log DB");
     if (o->inclusion && (!o->sth || !o->entry)) return usage_error("--inclusion needs --sth STH.json and --entry ENTRY");
     if (o->consistency && (!o->old_sth || !o->new_sth)) return usage_error("--consistency needs --old STH.json and --new STH.json");
     if (!o->log && !o->council_key == !o->agreement) return usage_error("give exactly one of --council-key BASE64 or --agreement FILE");
@@ -88,6 +105,101 @@ static bool validate_report(void *context, const char *bytes, size_t len, char *
     return report_parse(context, bytes, len, &report, error, error_size);
 }
 
+/* ------------------------------------------------------------ checkpoints */
+
+typedef struct {
+    ledger_t *ledger;
+    tlog_verifier_t council;
+    printer_t *printer;
+    uint64_t problems, count;
+} checkpoint_check_t;
+
+static void checkpoint_problem(checkpoint_check_t *c, const char *name, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static void checkpoint_problem(checkpoint_check_t *c, const char *name, const char *format, ...) {
+    char message[LEDGER_ERROR_SIZE * 2];
+    int n = snprintf(message, sizeof message, "%s: ", name);
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message + n, sizeof message - (size_t)n, format, args);
+    va_end(args);
+    print_problem(c->printer, message);
+    c->problems++;
+}
+
+/* One checkpoint against the log: the council signed it, and the log still
+ * holds exactly that tree at its size. */
+static void check_checkpoint(checkpoint_check_t *c, const char *name, const char *note, size_t len) {
+    tlog_checkpoint_t cp;
+    char error[LEDGER_ERROR_SIZE];
+    c->count++;
+    if (!tlog_checkpoint_open(note, len, &c->council, NULL, 0, NULL, &cp, error, sizeof error)) {
+        checkpoint_problem(c, name, "not a council checkpoint of this log: %s", error);
+        return;
+    }
+    uint64_t size = ledger_size(c->ledger);
+    uint8_t root[LEDGER_HASH_SIZE];
+    if (cp.size > size) {
+        checkpoint_problem(c, name, "the council signed a tree of %llu entries, the log holds only %llu "
+                           "(rolled back or truncated)", (unsigned long long)cp.size, (unsigned long long)size);
+    } else if (!ledger_root(c->ledger, cp.size, root, error, sizeof error)) {
+        checkpoint_problem(c, name, "cannot compute the log's root at size %llu: %s", (unsigned long long)cp.size,
+                           error);
+    } else if (memcmp(root, cp.root, LEDGER_HASH_SIZE) != 0) {
+        checkpoint_problem(c, name, "the log's first %llu entries are not the ones the council signed (another "
+                           "root): entries were changed, removed, reordered or replaced", (unsigned long long)cp.size);
+    }
+}
+
+static bool check_stored(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
+    (void)tree_size;
+    char name[64];
+    snprintf(name, sizeof name, "checkpoint %llu", (unsigned long long)seq);
+    check_checkpoint(context, name, note, len);
+    return true;
+}
+
+/* The origin the checkpoints must carry: --origin, else the log's, else the agreement's default. */
+static void verify_origin(ledger_t *ledger, const verify_options_t *o, const agreement_t *agreement,
+                          char origin[TLOG_MAX_NAME]) {
+    buffer_t stored = {0};
+    bool found = false;
+    char error[LEDGER_ERROR_SIZE];
+    if (o->origin) snprintf(origin, TLOG_MAX_NAME, "%s", o->origin);
+    else if (tlog_log_origin(ledger, &stored, &found, error, sizeof error) && found)
+        snprintf(origin, TLOG_MAX_NAME, "%.*s", (int)stored.len, stored.data);
+    else tlog_default_origin(agreement->name, origin);
+    buffer_free(&stored);
+}
+
+static uint64_t verify_checkpoints(ledger_t *ledger, const verify_options_t *o, const agreement_t *agreement,
+                                   const ledger_registry_t *registry, printer_t *printer, uint64_t *count) {
+    checkpoint_check_t c = {.ledger = ledger, .printer = printer};
+    const uint8_t *key = NULL;
+    char origin[TLOG_MAX_NAME], error[LEDGER_ERROR_SIZE];
+    verify_origin(ledger, o, agreement, origin);
+    if (ledger_registry_find(registry, text_of(LEDGER_COUNCIL_SOURCE), &key) != REGISTRY_KEY) {
+        print_problem(printer, "the agreement registers no council key: checkpoints cannot be checked");
+        return 1;
+    }
+    if (!tlog_council_verifier(origin, key, &c.council, error, sizeof error)) {
+        print_problem(printer, error);
+        return 1;
+    }
+    if (!ledger_foreach_checkpoint(ledger, false, check_stored, &c, error, sizeof error)) {
+        print_problem(printer, error);
+        c.problems++;
+    }
+    for (int i = 0; i < o->kept_count; i++) {
+        buffer_t note = {0};
+        if (!buffer_read_file(&note, o->kept[i])) checkpoint_problem(&c, o->kept[i], "cannot read: %s", strerror(errno));
+        else check_checkpoint(&c, o->kept[i], note.data, note.len);
+        buffer_free(&note);
+    }
+    *count = c.count;
+    return c.problems;
+}
+
 static int verify_log(const verify_options_t *o, const agreement_t *agreement) {
     ledger_registry_t *registry = ledger_registry_from_agreement(agreement);
     char error[LEDGER_ERROR_SIZE];
@@ -102,13 +214,16 @@ static int verify_log(const verify_options_t *o, const agreement_t *agreement) {
     ledger_verify_summary_t summary;
     bool ran = ledger_verify(ledger, registry, validate_report, parser, print_problem, &printer, &summary,
                              error, sizeof error);
+    uint64_t checkpoints = 0;
+    if (ran) summary.problems += verify_checkpoints(ledger, o, agreement, registry, &printer, &checkpoints);
     if (!ran) cli_error("%s: cannot verify: %s", o->log, error);
     else if (summary.problems)
         printf("%s: FAILED: %llu problems (%llu entries, %llu tree heads checked)\n", o->log,
                (unsigned long long)summary.problems, (unsigned long long)summary.entries, (unsigned long long)summary.heads);
     else
-        printf("%s: verified: %llu entries (%llu council records), %llu tree heads\n", o->log,
-               (unsigned long long)summary.entries, (unsigned long long)summary.records, (unsigned long long)summary.heads);
+        printf("%s: verified: %llu entries (%llu council records), %llu tree heads, %llu checkpoints (%d kept)\n",
+               o->log, (unsigned long long)summary.entries, (unsigned long long)summary.records,
+               (unsigned long long)summary.heads, (unsigned long long)checkpoints, o->kept_count);
     report_parser_free(parser);
     ledger_close(ledger);
     ledger_registry_free(registry);
@@ -241,8 +356,14 @@ static int check_consistency(const ledger_consistency_proof_t *proof, const ledg
     if (!ledger_head_verify(new_head, council)) return invalid("the new tree head's council signature does not verify%s", "");
     if (proof->old_size != old_head->tree_size || proof->new_size != new_head->tree_size)
         return invalid("the proof is for other tree sizes than the heads%s", "");
-    if (!merkle_verify_consistency(old_head->tree_size, new_head->tree_size, old_head->root, new_head->root,
-                                   (const uint8_t(*)[LEDGER_HASH_SIZE])proof->path, proof->path_length, error, sizeof error))
+    uint8_t empty[LEDGER_HASH_SIZE];
+    merkle_empty_root(empty);
+    if (old_head->tree_size == 0) {   /* every log extends the empty one, whose root is fixed */
+        if (memcmp(old_head->root, empty, LEDGER_HASH_SIZE) != 0 || proof->path_length)
+            return invalid("the old tree head of size 0 must have the empty root and an empty proof%s", "");
+    } else if (!merkle_verify_consistency(old_head->tree_size, new_head->tree_size, old_head->root, new_head->root,
+                                          (const uint8_t(*)[LEDGER_HASH_SIZE])proof->path, proof->path_length,
+                                          error, sizeof error))
         return invalid("%s", error);
     printf("valid: the log of %llu entries extends the log of %llu entries without changing any of them\n",
            (unsigned long long)new_head->tree_size, (unsigned long long)old_head->tree_size);

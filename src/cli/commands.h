@@ -18,6 +18,8 @@ int cmd_lint(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+/* `truce log checkpoint | tiles | vkey` (cmd_checkpoint.c); argv[0] is the subcommand. */
+int cmd_log_tlog(const char *sub, int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

@@ -25,5 +25,10 @@ bool cli_parse_count(const char *text, uint64_t *out);
  * when a registry is given, the one it registers. Prints why not. */
 #include "ledger/ledger.h"
 bool cli_load_council_key(const char *path, const ledger_registry_t *registry, ledger_secret_key_t *key);
+/* Signs a C2SP checkpoint of the latest tree head (cmd_checkpoint.c): origin
+ * when given, else the log's, else truce/<agreement_name> (may be NULL).
+ * The note is appended to out (may be NULL). Prints why not. */
+bool cli_sign_checkpoint(ledger_t *ledger, const ledger_secret_key_t *council, const char *origin,
+                         const char *agreement_name, buffer_t *out);
 
 #endif

@@ -294,6 +294,28 @@ bool ledger_append_record(ledger_t *ledger, const ledger_secret_key_t *council, 
 bool ledger_is_record(const jcs_value_t *entry);
 
 /* ---------------------------------------------------------------------------
+ * For the C2SP formats (src/tlog): runs of subtree hashes, settings, and the
+ * council's signed checkpoints (a table of their own; older logs have none).
+ * ------------------------------------------------------------------------ */
+#define LEDGER_MAX_ENTRY 65535   /* bytes: a tile bundle's 16-bit length prefix */
+
+/* Appends the stored hashes of subtrees [start, start + count) of 2^level
+ * entries each (level 0: leaf hashes). False unless all are stored. */
+bool ledger_hashes(ledger_t *ledger, unsigned level, uint64_t start, uint64_t count, buffer_t *out,
+                   char *error, size_t error_size);
+/* A setting of the meta table (e.g. "origin"), appended to out when *found. */
+bool ledger_meta(ledger_t *ledger, const char *name, buffer_t *out, bool *found, char *error, size_t error_size);
+bool ledger_set_meta(ledger_t *ledger, const char *name, const char *value, char *error, size_t error_size);
+/* Stores a signed checkpoint note for tree_size (not inside a batch). */
+bool ledger_store_checkpoint(ledger_t *ledger, uint64_t tree_size, const char *note, size_t len,
+                             char *error, size_t error_size);
+/* Calls fn for each stored checkpoint in signing order (or the latest only);
+ * the note is borrowed for the call; return false to stop. */
+typedef bool (*ledger_checkpoint_fn)(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len);
+bool ledger_foreach_checkpoint(ledger_t *ledger, bool latest_only, ledger_checkpoint_fn fn, void *context,
+                               char *error, size_t error_size);
+
+/* ---------------------------------------------------------------------------
  * End-to-end verification of a log: SQLite integrity, every entry canonical,
  * valid (per the callback) and signed by its source's registered key, leaf and
  * subtree hashes matching the bytes, every head's root and council signature,

@@ -318,6 +318,10 @@ append_result_t ledger_append(ledger_t *ledger, text_t source, text_t id, const 
         snprintf(error, error_size, "append outside a batch");
         return APPEND_FAILED;
     }
+    if (len > LEDGER_MAX_ENTRY) {   /* callers check first (ledger_prepare_report_check); this is the backstop */
+        snprintf(error, error_size, "entry too large: %zu bytes, over the log's limit of %d", len, LEDGER_MAX_ENTRY);
+        return APPEND_FAILED;
+    }
     uint8_t leaf[LEDGER_HASH_SIZE];
     merkle_leaf_hash(bytes, len, leaf);
     sqlite3_stmt *s = ledger->stmt[SQL_INSERT_ENTRY];

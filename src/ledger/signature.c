@@ -315,7 +315,15 @@ signature_check_t ledger_prepare_report_check(const jcs_document_t *doc, const l
     if (!jcs_string(sig_value, &sig_text) || !ledger_base64_decode(sig_text, signature, LEDGER_SIGNATURE_SIZE))
         return check_fail(SIGNATURE_MALFORMED, error, error_size,
                           "\"sig\" of '%.*s' is not base64 of a 64-byte signature", source);
+    size_t start = message->len;
     jcs_serialize(report, "sig", message);
+    /* The stored entry is this plus ,"sig":"<88 base64 characters>" (97 bytes). */
+    if (message->len - start + 97 > LEDGER_MAX_ENTRY) {
+        snprintf(error, error_size, "report too large: %zu bytes in canonical form, over the log's limit of %d "
+                 "(an entry of a tlog-tiles bundle)", message->len - start + 97, LEDGER_MAX_ENTRY);
+        message->len = start;
+        return SIGNATURE_MALFORMED;
+    }
     return SIGNATURE_VALID;
 }
 
