@@ -27,6 +27,8 @@ static const char serve_usage[] =
     "  --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0: any free port)\n"
     "  --council-key FILE   the council's secret key: the server signs tree heads after\n"
     "                       commits and serves the council-only endpoints\n"
+    "  --origin ORIGIN      the log's name in its checkpoints (default: the log's, else\n"
+    "                       truce/<agreement name>); also served: /checkpoint, /tile/...\n"
     "  --webhook URL        POST every ruling change to URL (repeatable, at least once,\n"
     "                       retried with backoff; outbox in DB.outbox)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
@@ -109,6 +111,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         {"threads", required_argument, NULL, 't'}, {"sth-interval", required_argument, NULL, 's'},
         {"rule-interval", required_argument, NULL, 'u'}, {"webhook-retry", required_argument, NULL, 'y'},
         {"sign-request", no_argument, NULL, 'S'}, {"body", required_argument, NULL, 'B'},
+        {"origin", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     server_options_defaults(&o->server);
@@ -124,6 +127,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
             o->server.webhooks[o->server.webhook_count++] = optarg;
             break;
         case 'S': o->sign_request = true; break;
+        case 'O': o->server.origin = optarg; break;
         case 'B': o->body_file = optarg; break;
         case 'h': fputs(serve_usage, stdout); return -1;
         case '?': return usage_error("%s", "bad option");

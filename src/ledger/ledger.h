@@ -239,6 +239,8 @@ typedef enum { LEDGER_READ_ONLY, LEDGER_READ_WRITE, LEDGER_CREATE } ledger_mode_
 ledger_t *ledger_open(const char *path, ledger_mode_t mode, char *error, size_t error_size);
 void ledger_close(ledger_t *ledger);          /* rolls back an open batch; NULL-safe */
 uint64_t ledger_size(const ledger_t *ledger); /* entries, including an open batch's */
+/* Rereads the size, for a reader beside another connection that appends. */
+bool ledger_refresh(ledger_t *ledger, char *error, size_t error_size);
 
 /* Group commit: appends between begin and commit land together or not at all. */
 bool ledger_begin(ledger_t *ledger, char *error, size_t error_size);

@@ -163,6 +163,14 @@ void ledger_close(ledger_t *ledger) {
 
 uint64_t ledger_size(const ledger_t *ledger) { return ledger->size; }
 
+bool ledger_refresh(ledger_t *ledger, char *error, size_t error_size) {
+    if (ledger->in_batch) return true;   /* our own batch: the size is ours */
+    uint64_t before = ledger->size;
+    if (!load_size(ledger, error, error_size)) return false;
+    if (before != ledger->size) ledger->frontier_loaded = false;
+    return true;
+}
+
 static bool column_hash(sqlite3_stmt *s, int column, uint8_t out[LEDGER_HASH_SIZE]) {
     if (sqlite3_column_type(s, column) != SQLITE_BLOB || sqlite3_column_bytes(s, column) != LEDGER_HASH_SIZE)
         return false;

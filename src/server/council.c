@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "server/server_internal.h"
+#include "tlog/tlog.h"
 
 #define SEEN_SIGNATURES 512
 #define SCHEME "Truce-Ed25519 "
@@ -108,6 +109,12 @@ bool council_head_now(server_t *server, char *error, size_t error_size) {
     ledger_tree_head_t head;
     server->last_head = monotonic_seconds();
     if (!ledger_sign_tree_head(server->ledger, server->options.council, &head, error, error_size)) return false;
+    /* The same head as a C2SP checkpoint, for /checkpoint, tiles and witnesses. */
+    char fallback[TLOG_MAX_NAME];
+    tlog_default_origin(server->agreement->name, fallback);
+    if (!tlog_checkpoint_sign(server->ledger, server->options.council, server->options.origin, fallback, NULL, error,
+                              error_size))
+        return false;
     server_set_head(server, &head);
     server->head_signed_size = head.tree_size;
     return true;

@@ -44,6 +44,8 @@ static const route_t ROUTES[] = {
     {"GET", "/evidence/", true, page_evidence},
     {"GET", "/static/truce.css", false, page_asset},
     {"GET", "/static/truce.js", false, page_asset},
+    {"GET", "/checkpoint", false, tiles_checkpoint},
+    {"GET", "/tile/", true, tiles_tile},
 };
 
 double monotonic_seconds(void) {
@@ -75,7 +77,8 @@ static void add_common_headers(request_t *request, struct MHD_Response *response
     snprintf(size, sizeof size, "%llu", (unsigned long long)atomic_load(&request->server->tree_size));
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
     MHD_add_response_header(response, "X-Truce-Tree-Size", size);
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL))   /* tiles set their own */
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     if (!strcmp(request->method, "GET") || !strcmp(request->method, "HEAD"))
         MHD_add_response_header(response, "Access-Control-Allow-Origin", "*");
     if (!strncmp(request->url, "/v1/", 4) || !strcmp(request->url, "/healthz")) return;

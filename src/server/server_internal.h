@@ -222,6 +222,11 @@ enum MHD_Result submit_answer(request_t *request, job_t *job);
 /* Writer: the evidence callback of the dashboard (report, proof, signature). */
 bool pages_evidence(void *context, const char *key, dashboard_evidence_t *out);
 
+/* ------------------------------------------------------------ tiles.c */
+/* GET /checkpoint and GET /tile/...: the C2SP tlog-tiles read API. */
+enum MHD_Result tiles_checkpoint(request_t *request);
+enum MHD_Result tiles_tile(request_t *request);
+
 /* ------------------------------------------------------------ server.c */
 struct server {
     server_options_t options;
