@@ -227,6 +227,20 @@ static void test_trailing_garbage(void **state) {
     reject("{\"id\":\"a\"", "expected , or }");
 }
 
+/* An id with a control character could be stored but neither addressed in
+ * a URL nor shown: refused at intake, with the reason. */
+static void test_control_characters_in_id(void **state) {
+    (void)state;
+    static const char *const ids[] = {"a\\u0000b", "a\\u001fb", "a\\nb", "a\x7f" "b"};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "{\"id\":\"%s\",\"source\":\"council\",\"time\":\"2026-01-05T10:00:00Z\","
+                                    "\"kind\":\"agreement.signed\"}", ids[i]);
+        reject(line, "field 'id' contains a control character");
+    }
+    accept("{\"id\":\"a\\u00e9 b\",\"source\":\"council\",\"time\":\"2026-01-05T10:00:00Z\",\"kind\":\"agreement.signed\"}");
+}
+
 static void test_bad_times(void **state) {
     (void)state;
     static const char *const times[] = {
@@ -490,6 +504,7 @@ int main(void) {
         cmocka_unit_test(test_line_reader_crlf_and_last_line),
         cmocka_unit_test(test_line_reader_long_line),
         cmocka_unit_test(test_line_reader_missing_file),
+        cmocka_unit_test(test_control_characters_in_id),
         cmocka_unit_test(test_differential_against_python),
     };
     return cmocka_run_group_tests_name("report", tests, setup, teardown);

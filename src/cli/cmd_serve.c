@@ -34,6 +34,15 @@ static const char serve_usage[] =
     "  --max-body BYTES     largest request body (default 1048576)\n"
     "  --rate N             reports per second per source (default 200; 0: unlimited)\n"
     "  --burst N            reports a source may send at once (default 1000)\n"
+    "  --client-rate N      per client address, reports per second that did not verify\n"
+    "                       as new ones (a bad signature, or logged already)\n"
+    "                       (default 50; 0: unlimited)\n"
+    "  --client-burst N     such reports a client address may send at once (default 500)\n"
+    "  --max-connections N  open connections in all (default 4000)\n"
+    "  --max-client-connections N  open connections per client address (default 64)\n"
+    "  --header-timeout MS  a request's headers must arrive within MS (default 10000)\n"
+    "  --body-timeout MS    and its body within MS after them (default 30000)\n"
+    "  --max-body-total BYTES  request bodies held in memory at once (default 67108864)\n"
     "  --threads N          HTTP worker threads (default: one per core)\n"
     "  --sth-interval MS    least time between automatic tree heads (default 1000)\n"
     "  --rule-interval MS   least time between recomputations of the rulings (default 50)\n"
@@ -85,7 +94,10 @@ static int numeric_option(int c, const char *text, serve_options_t *o) {
     double value;
     static const struct { int c; const char *name; double low, high; } limits[] = {
         {'m', "--max-body", 1, 1 << 30}, {'r', "--rate", 0, 1e9}, {'b', "--burst", 1, 1e9}, {'t', "--threads", 1, 64},
-        {'s', "--sth-interval", 0, 86400000}, {'u', "--rule-interval", 0, 60000}, {'y', "--webhook-retry", 1, 3600000}};
+        {'s', "--sth-interval", 0, 86400000}, {'u', "--rule-interval", 0, 60000}, {'y', "--webhook-retry", 1, 3600000},
+        {'c', "--client-rate", 0, 1e9}, {'C', "--client-burst", 1, 1e9}, {'n', "--max-connections", 1, 60000},
+        {'N', "--max-client-connections", 1, 60000}, {'H', "--header-timeout", 100, 3600000},
+        {'T', "--body-timeout", 100, 3600000}, {'M', "--max-body-total", 1 << 10, 1e12}};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
         if (limits[i].c != c) continue;
         if (!parse_number(text, limits[i].low, limits[i].high, &value)) return usage_error("%s: bad value", limits[i].name);
@@ -96,6 +108,13 @@ static int numeric_option(int c, const char *text, serve_options_t *o) {
         case 't': o->server.threads = (int)value; break;
         case 's': o->server.sth_interval_ms = (int)value; break;
         case 'u': o->server.rule_interval_ms = (int)value; break;
+        case 'c': o->server.client_rate = value; break;
+        case 'C': o->server.client_burst = value; break;
+        case 'n': o->server.max_connections = (unsigned)value; break;
+        case 'N': o->server.max_client_connections = (unsigned)value; break;
+        case 'H': o->server.header_timeout_ms = (int)value; break;
+        case 'T': o->server.body_timeout_ms = (int)value; break;
+        case 'M': o->server.max_body_total = (size_t)value; break;
         default: o->server.webhook_retry_ms = (int)value; break;
         }
     }
@@ -110,6 +129,10 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         {"rate", required_argument, NULL, 'r'}, {"burst", required_argument, NULL, 'b'},
         {"threads", required_argument, NULL, 't'}, {"sth-interval", required_argument, NULL, 's'},
         {"rule-interval", required_argument, NULL, 'u'}, {"webhook-retry", required_argument, NULL, 'y'},
+        {"client-rate", required_argument, NULL, 'c'}, {"client-burst", required_argument, NULL, 'C'},
+        {"max-connections", required_argument, NULL, 'n'}, {"max-client-connections", required_argument, NULL, 'N'},
+        {"header-timeout", required_argument, NULL, 'H'}, {"body-timeout", required_argument, NULL, 'T'},
+        {"max-body-total", required_argument, NULL, 'M'},
         {"sign-request", no_argument, NULL, 'S'}, {"body", required_argument, NULL, 'B'},
         {"origin", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

@@ -240,11 +240,22 @@ static bool read_object(report_parser_t *parser, json_scan_t *s, report_t *r, un
     return s->p == s->end || reject(parser, "unexpected text after the JSON object");
 }
 
+/* A control character (U+0000-U+001F, U+007F) in an id: such a report could
+ * be stored but neither addressed in a URL nor shown, so it is refused. */
+static bool reject_control(report_parser_t *parser, const char *field, text_t text) {
+    for (size_t i = 0; i < text.len; i++) {
+        unsigned char c = (unsigned char)text.ptr[i];
+        if (c < 0x20 || c == 0x7f) return reject(parser, "field '%s' contains a control character (U+%04X)", field, c);
+    }
+    return true;
+}
+
 /* Required fields: the spec's four, then those the agreement's kind needs. */
 static bool check_required(report_parser_t *parser, const report_t *r, unsigned seen) {
     for (int f = F_ID; f <= F_KIND; f++)
         if (!(seen & (1u << f))) return reject(parser, "missing required field '%s'", field_names[f]);
     if (r->id.len == 0) return reject(parser, "field 'id' is empty");
+    if (!reject_control(parser, "id", r->id)) return false;
     static const int kind_fields[] = {F_ACTOR, F_TO, F_AT, F_TARGET, F_VALUE, F_CAUSE, F_REFS, F_STANCE};
     const kind_t *kind = &parser->agreement->kinds[r->kind];
     for (int bit = 0; bit < 8; bit++)

@@ -7,12 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "server/server_internal.h"
 
 #define DISCARD_LIMIT (8u << 20)   /* bytes of an oversized chunked body read before cutting it off */
+#define CONTENT_SECURITY_POLICY                                                                       \
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " \
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+#define CONNECTION_MEMORY (32u << 10)   /* libmicrohttpd's buffer per connection: request line and headers */
 
 typedef enum MHD_Result (*route_fn)(request_t *request);
 
@@ -79,6 +84,13 @@ static void add_common_headers(request_t *request, struct MHD_Response *response
     MHD_add_response_header(response, "X-Truce-Tree-Size", size);
     if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL))   /* tiles set their own */
         MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    /* The dashboard loads nothing from another host and runs only its own
+     * script: a policy that says so makes an injected tag inert, and no
+     * other site may frame the pages (clickjacking) or learn their URLs. */
+    MHD_add_response_header(response, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response, "X-Frame-Options", "DENY");
+    MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
     if (!strcmp(request->method, "GET") || !strcmp(request->method, "HEAD"))
         MHD_add_response_header(response, "Access-Control-Allow-Origin", "*");
     if (!strncmp(request->url, "/v1/", 4) || !strcmp(request->url, "/healthz")) return;
@@ -199,6 +211,9 @@ static request_t *request_new(server_t *server, struct MHD_Connection *connectio
     *request = (request_t){.server = server, .connection = connection, .method = method, .url = url,
                            .started = monotonic_seconds()};
     atomic_fetch_add(&server->active_requests, 1);
+    const union MHD_ConnectionInfo *peer = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (peer && peer->client_addr && peer->client_addr->sa_family == AF_INET)
+        request->client = ntohl(((const struct sockaddr_in *)(const void *)peer->client_addr)->sin_addr.s_addr);
     const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     uint64_t declared;
     if (length && parse_uint(length, &declared) && declared > server->options.max_body) request->too_large = true;
@@ -210,6 +225,60 @@ static enum MHD_Result too_large(request_t *request) {
                          request->server->options.max_body);
 }
 
+/* Two Content-Length headers that disagree: which body is meant is
+ * ambiguous (request smuggling behind a proxy), so the request is refused. */
+typedef struct { const char *first; bool conflict; } lengths_t;
+
+static enum MHD_Result note_length(void *context, enum MHD_ValueKind kind, const char *key, const char *value) {
+    (void)kind;
+    lengths_t *lengths = context;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) return MHD_YES;
+    if (!lengths->first) lengths->first = value ? value : "";
+    else if (strcmp(lengths->first, value ? value : "")) lengths->conflict = true;
+    return MHD_YES;
+}
+
+/* The first call, once the headers are in: refuse what is malformed before
+ * reading any body. */
+static enum MHD_Result request_headers(request_t *request) {
+    server_t *server = request->server;
+    connection_set_phase(server, request->connection, PHASE_BODY);
+    lengths_t lengths = {0};
+    MHD_get_connection_values(request->connection, MHD_HEADER_KIND, note_length, &lengths);
+    if (lengths.conflict) {
+        request->too_large = true;   /* answered: the rest of the body is dropped */
+        return respond_error(request, MHD_HTTP_BAD_REQUEST, "conflicting Content-Length headers");
+    }
+    if (connection_nul_in_url(server, request->connection)) {
+        request->too_large = true;
+        return respond_error(request, MHD_HTTP_BAD_REQUEST, "the URL contains %%00 (a NUL byte)");
+    }
+    return request->too_large ? too_large(request) : MHD_YES;
+}
+
+/* Keeps a chunk of the body, within the memory all bodies may hold at once
+ * (--max-body-total): past it the request is refused with 503 rather than
+ * letting slow uploads pile up gigabytes. */
+static enum MHD_Result keep_body(request_t *request, const char *data, size_t size) {
+    server_t *server = request->server;
+    size_t held = atomic_fetch_add(&server->body_bytes, size) + size;
+    request->held += size;
+    if (held > server->options.max_body_total) {
+        atomic_fetch_add(&server->metrics.bodies_refused, 1);
+        request->too_large = true;
+        return respond_error(request, MHD_HTTP_SERVICE_UNAVAILABLE,
+                             "the server holds too many request bodies at once; retry later");
+    }
+    buffer_append(&request->body, data, size);
+    return MHD_YES;
+}
+
+static void release_body(request_t *request) {
+    atomic_fetch_sub(&request->server->body_bytes, request->held);
+    request->held = 0;
+    buffer_free(&request->body);
+}
+
 static enum MHD_Result on_request(void *context, struct MHD_Connection *connection, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **request_slot) {
@@ -218,7 +287,7 @@ static enum MHD_Result on_request(void *context, struct MHD_Connection *connecti
     request_t *request = *request_slot;
     if (!request) {
         *request_slot = request = request_new(server, connection, url, method);
-        return request->too_large ? too_large(request) : MHD_YES;
+        return request_headers(request);
     }
     if (request->job) return finish_job(request);
     if (*upload_size) {
@@ -227,7 +296,7 @@ static enum MHD_Result on_request(void *context, struct MHD_Connection *connecti
         request->received += size;
         if (request->too_large) return MHD_YES;
         if (request->received > server->options.max_body) {
-            buffer_free(&request->body);
+            release_body(request);
             /* Read and drop a moderate excess, so that the client sees the
              * answer; past that, answer now and close the connection. */
             if (request->received > server->options.max_body + DISCARD_LIMIT) {
@@ -236,23 +305,24 @@ static enum MHD_Result on_request(void *context, struct MHD_Connection *connecti
             }
             return MHD_YES;
         }
-        buffer_append(&request->body, upload_data, size);
-        return MHD_YES;
+        return keep_body(request, upload_data, size);
     }
     if (request->too_large) return MHD_YES;   /* already answered */
+    connection_set_phase(server, connection, PHASE_ANSWER);
     if (request->received > server->options.max_body) return too_large(request);
     return route(request);
 }
 
 static void on_completed(void *context, struct MHD_Connection *connection, void **request_slot,
                          enum MHD_RequestTerminationCode reason) {
-    (void)connection, (void)reason;
+    (void)reason;
     server_t *server = context;
     request_t *request = *request_slot;
+    connection_set_phase(server, connection, PHASE_HEADERS);   /* the next request on this connection */
     if (!request) return;
     if (!request->streaming && request->status)
         metrics_observe_request(&server->metrics, request->status, monotonic_seconds() - request->started);
-    buffer_free(&request->body);
+    release_body(request);
     if (request->job) job_free(request->job);   /* only when the daemon stops mid-job */
     free(request);
     *request_slot = NULL;
@@ -270,8 +340,11 @@ bool http_start(server_t *server, char *error, size_t error_size) {
     server->daemon = MHD_start_daemon(
         flags, server->options.port, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &address,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->options.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        server, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 4000u,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        server, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, server->options.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, server->options.max_client_connections,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, connection_notify,
+        server->watch, MHD_OPTION_UNESCAPE_CALLBACK, connection_unescape, server, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_END);
     if (!server->daemon) {
         snprintf(error, error_size, "cannot listen on %s:%u: %s", server->options.host, server->options.port,
                  errno ? strerror(errno) : "libmicrohttpd refused to start");

@@ -10,7 +10,7 @@ static const double LATENCY_BOUNDS[LATENCY_BUCKETS] = {0.0005, 0.001, 0.002, 0.0
 
 static const char *const REJECT_LABELS[REJECT_REASON_COUNT] = {
     "malformed_json", "invalid_report", "unsigned", "bad_signature", "unknown_source",
-    "no_key", "rate_limited", "storage_failure",
+    "no_key", "rate_limited", "storage_failure", "client_rate_limited",
 };
 
 const char *reject_reason_label(reject_reason_t reason) { return REJECT_LABELS[reason]; }
@@ -85,5 +85,11 @@ void metrics_write(server_t *server, buffer_t *out) {
     counter(out, "truce_rulings_computed_total", "Recomputations of the rulings.", atomic_load(&m->rulings_computed));
     counter(out, "truce_events_total", "Server-sent 'rulings' events broadcast.", atomic_load(&m->events_sent));
     counter(out, "truce_webhooks_delivered_total", "Webhook notifications delivered.", atomic_load(&m->webhooks_delivered));
+    buffer_puts(out, "# HELP truce_connections_dropped_total Connections dropped for missing a deadline, by phase.\n"
+                     "# TYPE truce_connections_dropped_total counter\n");
+    buffer_printf(out, "truce_connections_dropped_total{phase=\"headers\"} %lu\n", atomic_load(&m->dropped[PHASE_HEADERS]));
+    buffer_printf(out, "truce_connections_dropped_total{phase=\"body\"} %lu\n", atomic_load(&m->dropped[PHASE_BODY]));
+    counter(out, "truce_bodies_refused_total", "Requests refused with 503: request bodies in memory at their cap.",
+            atomic_load(&m->bodies_refused));
     counter(out, "truce_webhook_failures_total", "Webhook delivery attempts that failed.", atomic_load(&m->webhook_failures));
 }

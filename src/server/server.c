@@ -19,7 +19,9 @@
 
 void server_options_defaults(server_options_t *o) {
     *o = (server_options_t){.host = "127.0.0.1", .port = 8080, .max_body = 1 << 20, .rate_per_second = 200,
-                            .rate_burst = 1000, .sth_interval_ms = 1000, .rule_interval_ms = 50,
+                            .rate_burst = 1000, .client_rate = 50, .client_burst = 500,
+                            .max_connections = 4000, .max_client_connections = 64, .header_timeout_ms = 10000,
+                            .body_timeout_ms = 30000, .max_body_total = 64u << 20, .sth_interval_ms = 1000, .rule_interval_ms = 50,
                             .webhook_retry_ms = 500};
 }
 
@@ -43,6 +45,8 @@ static void worker_free(void *context) {
     report_parser_free(worker->parser);
     jcs_document_free(worker->doc);
     buffer_free(&worker->scratch);
+    buffer_free(&worker->entry);
+    ledger_close(worker->reader);
     free(worker);
 }
 
@@ -97,8 +101,10 @@ static server_t *server_new(const server_options_t *options) {
     server->parser = report_parser_new(server->agreement);
     server->doc = jcs_document_new();
     server->limiter = rate_limiter_new(server->agreement->source_count, options->rate_per_second, options->rate_burst);
+    server->clients = client_limiter_new(options->client_rate, options->client_burst);
     server->sse = sse_hub_new();
     server->guard = council_guard_new();
+    server->watch = connection_watch_new(server);
     server->last_head = server->last_rule = -1e9;
     read_line_of_contact(server);
     return server;
@@ -112,8 +118,10 @@ static void server_free(server_t *server) {
     ledger_close(server->ledger);
     ledger_registry_free(server->registry);
     rate_limiter_free(server->limiter);
+    client_limiter_free(server->clients);
     sse_hub_free(server->sse);
     council_guard_free(server->guard);
+    connection_watch_free(server->watch);
     free(server->changes);
     free(server->line_of_contact);
     pthread_key_delete(server->worker_key);
@@ -196,7 +204,7 @@ static int start_and_serve(server_t *server, const sigset_t *signals) {
         fprintf(stderr, "truce: error: webhook outbox: %s\n", error);
         return EXIT_CODE_INPUT;
     }
-    if (!writer_start(server) || !http_start(server, error, sizeof error)) {
+    if (!writer_start(server) || !connection_watch_start(server->watch) || !http_start(server, error, sizeof error)) {
         fprintf(stderr, "truce: error: %s\n", *error ? error : "cannot start the writer thread");
         writer_stop(server);
         webhooks_stop(server->webhooks);

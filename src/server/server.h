@@ -12,6 +12,7 @@
 #include "ledger/ledger.h"
 
 #define SERVER_MAX_WEBHOOKS 16
+#define SERVER_MAX_REPORTS 10000               /* lines in one POST /v1/reports (the answer stays bounded) */
 #define SERVER_CLOCK_SKEW_MS (5 * 60 * 1000)   /* council requests: X-Truce-Time within +-5 minutes */
 
 typedef struct {
@@ -26,14 +27,23 @@ typedef struct {
     size_t max_body;                       /* bytes per request body (default 1 MiB) */
     double rate_per_second;                /* per source; 0: unlimited */
     double rate_burst;
+    double client_rate;                    /* per client address: reports that did not verify as new; 0: unlimited */
+    double client_burst;
     int threads;                           /* HTTP worker threads; 0: one per core */
+    unsigned max_connections;              /* open connections in all */
+    unsigned max_client_connections;       /* open connections per client address */
+    int header_timeout_ms;                 /* a request's headers must arrive within this */
+    int body_timeout_ms;                   /* and its body within this after them */
+    size_t max_body_total;                 /* request body bytes held at once, all connections */
     int sth_interval_ms;                   /* minimum time between automatic tree heads */
     int rule_interval_ms;                  /* minimum time between recomputations of the rulings */
     int webhook_retry_ms;                  /* first retry delay; doubles up to 5 minutes */
 } server_options_t;
 
-/* Fills the defaults above (1 MiB, 200 reports/s burst 1000, 1000 ms between
- * tree heads, 50 ms between rulings, 500 ms first retry). */
+/* Fills the defaults above (1 MiB, 200 reports/s burst 1000, 50 unverified
+ * reports/s burst 500 per client address, 4000 connections, 64 per client,
+ * 10 s for headers, 30 s for a body, 64 MiB of bodies, 1000 ms between tree
+ * heads, 50 ms between rulings, 500 ms first retry). */
 void server_options_defaults(server_options_t *options);
 
 /* Runs the server until SIGTERM or SIGINT, then drains and commits every

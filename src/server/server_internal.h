@@ -20,10 +20,13 @@ typedef struct job job_t;
 /* ------------------------------------------------------------ metrics.c */
 typedef enum {
     REJECT_MALFORMED, REJECT_INVALID, REJECT_UNSIGNED, REJECT_BAD_SIGNATURE, REJECT_UNKNOWN_SOURCE,
-    REJECT_NO_KEY, REJECT_RATE_LIMITED, REJECT_STORAGE, REJECT_REASON_COUNT,
+    REJECT_NO_KEY, REJECT_RATE_LIMITED, REJECT_STORAGE, REJECT_CLIENT_LIMITED, REJECT_REASON_COUNT,
 } reject_reason_t;
 
 #define LATENCY_BUCKETS 12
+
+/* A connection's phase, for its deadline (connections.c). */
+typedef enum { PHASE_HEADERS, PHASE_BODY, PHASE_ANSWER, PHASE_DROPPED } connection_phase_t;
 
 typedef struct {
     atomic_ulong accepted, duplicates, rejected[REJECT_REASON_COUNT];
@@ -31,6 +34,8 @@ typedef struct {
     atomic_ulong requests_by_class[6];                 /* [2] counts 2xx, ... */
     atomic_ulong latency_buckets[LATENCY_BUCKETS + 1]; /* the last one is +Inf */
     atomic_ulong latency_count, latency_sum_us;
+    atomic_ulong dropped[2];                           /* connections past the [PHASE_HEADERS], [PHASE_BODY] deadline */
+    atomic_ulong bodies_refused;                       /* requests refused: every body buffer was in use */
 } metrics_t;
 
 const char *reject_reason_label(reject_reason_t reason);
@@ -43,6 +48,14 @@ rate_limiter_t *rate_limiter_new(int sources, double per_second, double burst);
 void rate_limiter_free(rate_limiter_t *limiter);
 /* Takes one token from the source's bucket; false when it is empty. */
 bool rate_limiter_take(rate_limiter_t *limiter, int source);
+
+/* Unverified work per client address (IPv4, host order). */
+typedef struct client_limiter client_limiter_t;
+client_limiter_t *client_limiter_new(double per_second, double burst);   /* per_second 0: unlimited */
+void client_limiter_free(client_limiter_t *limiter);                      /* NULL-safe */
+bool client_limiter_has(client_limiter_t *limiter, uint32_t address);     /* a token left? takes none */
+bool client_limiter_take(client_limiter_t *limiter, uint32_t address);    /* false when empty */
+void client_limiter_refund(client_limiter_t *limiter, uint32_t address);  /* gives back a taken token */
 
 /* ------------------------------------------------------------ snapshot.c */
 /* Cached pages: the three fixed pages, then one slot per point. */
@@ -166,14 +179,29 @@ enum MHD_Result council_record_rulings(request_t *request);
 /* Writer: signs a head at the current size now. */
 bool council_head_now(server_t *server, char *error, size_t error_size);
 
+/* ------------------------------------------------------------ connections.c */
+typedef struct connection_state connection_state_t;
+typedef struct connection_watch connection_watch_t;
+connection_watch_t *connection_watch_new(server_t *server);
+bool connection_watch_start(connection_watch_t *watch);
+void connection_watch_free(connection_watch_t *watch);     /* stops the watchdog; NULL-safe */
+/* MHD_OPTION_NOTIFY_CONNECTION (context: the watch) and MHD_OPTION_UNESCAPE_CALLBACK (context: the server). */
+void connection_notify(void *context, struct MHD_Connection *connection, void **socket_context,
+                       enum MHD_ConnectionNotificationCode code);
+size_t connection_unescape(void *context, struct MHD_Connection *connection, char *text);
+void connection_set_phase(server_t *server, struct MHD_Connection *connection, connection_phase_t phase);
+bool connection_nul_in_url(server_t *server, struct MHD_Connection *connection);   /* the URL held a %00 */
+
 /* ------------------------------------------------------------ http.c */
 struct request {
     server_t *server;
     struct MHD_Connection *connection;
     const char *method, *url;      /* owned by MHD for the request's life */
     double started;                /* monotonic seconds */
+    uint32_t client;               /* the client's IPv4 address, host order (0 if unknown) */
     buffer_t body;
     size_t received;               /* body bytes received, kept or not */
+    size_t held;                   /* body bytes counted in server->body_bytes */
     bool too_large, streaming;
     job_t *job;                    /* waiting on the writer */
     unsigned status;               /* what was answered, for the metrics */
@@ -267,9 +295,12 @@ struct server {
 
     metrics_t metrics;
     rate_limiter_t *limiter;
+    client_limiter_t *clients;
     sse_hub_t *sse;
     webhooks_t *webhooks;
     council_guard_t *guard;
+    connection_watch_t *watch;
+    atomic_size_t body_bytes;            /* request body bytes held, all connections */
     struct MHD_Daemon *daemon;
 };
 
@@ -281,7 +312,9 @@ void server_set_head(server_t *server, const ledger_tree_head_t *head);
 typedef struct {
     report_parser_t *parser;
     jcs_document_t *doc;
-    buffer_t scratch;
+    buffer_t scratch, entry;
+    ledger_t *reader;              /* read-only connection to the log, for duplicates; NULL if it cannot open */
+    bool reader_tried;
 } worker_t;
 worker_t *server_worker(server_t *server);
 

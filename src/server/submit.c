@@ -1,6 +1,7 @@
 /* submit: POST /v1/reports. On the HTTP thread, each report of the body (one
- * report, or JSON Lines) is parsed, validated against the agreement, checked
- * against its source's registered key and rate-limited; the writer then
+ * report, or JSON Lines) is parsed, validated against the agreement, looked up
+ * in the log (a replay is answered at once), checked against its source's
+ * registered key and rate-limited per client and per source; the writer then
  * stores the survivors in its next group commit, and the answer lists every
  * report's outcome in order. */
 #include <stdio.h>
@@ -49,8 +50,38 @@ static void keep_key(job_t *job, item_t *item, const jcs_value_t *root) {
     item->source_len = source.len;
 }
 
-/* Checks one report; leaves it pending (its canonical bytes kept) or rejected. */
-static void check_report(server_t *server, worker_t *worker, job_t *job, long line, const char *text, size_t len) {
+/* The log's entry for the report's (source, id), when it has one: looked up
+ * on this thread's own read-only connection (WAL lets it read while the
+ * writer writes), so a replay is answered without the writer. False when
+ * not logged yet, or when the log cannot be read here (the writer then
+ * finds the duplicate, as before). */
+static bool find_logged(server_t *server, worker_t *worker, const job_t *job, item_t *item) {
+    if (!worker->reader_tried) {
+        char error[LEDGER_ERROR_SIZE];
+        worker->reader_tried = true;
+        worker->reader = ledger_open(server->options.log_path, LEDGER_READ_ONLY, error, sizeof error);
+    }
+    if (!worker->reader || !item->key_len) return false;
+    text_t source = {job->bytes.data + item->key, item->source_len};
+    text_t id = {job->bytes.data + item->key + item->source_len + 1, item->key_len - item->source_len - 1};
+    char error[LEDGER_ERROR_SIZE];
+    bool found = false;
+    worker->entry.len = 0;
+    if (!ledger_find(worker->reader, source, id, &item->index, &found, error, sizeof error) || !found
+        || !ledger_entry(worker->reader, item->index, &worker->entry, error, sizeof error))
+        return false;
+    item->differs = worker->entry.len != item->entry_len
+                 || memcmp(worker->entry.data, job->bytes.data + item->entry, item->entry_len) != 0;
+    return true;
+}
+
+/* Checks one report, cheapest checks first (docs/server.md, "Order of
+ * checks"): its shape, then whether it is logged already (answered at
+ * once, charged to the client but to no source), then its signature
+ * (charged to the client unless it verifies), then its source's budget.
+ * Leaves it pending (its canonical bytes kept), duplicate or rejected. */
+static void check_report(server_t *server, worker_t *worker, job_t *job, uint32_t client, long line, const char *text,
+                         size_t len) {
     item_t *item = add_item(job, line);
     char error[LEDGER_ERROR_SIZE], reason[LEDGER_ERROR_SIZE + 64];
     if (!jcs_parse(worker->doc, text, len, error, sizeof error)) {
@@ -76,21 +107,33 @@ static void check_report(server_t *server, worker_t *worker, job_t *job, long li
         reject(server, job, item, REJECT_INVALID, reason);
         return;
     }
+    item->entry = job->bytes.len;
+    jcs_serialize(root, NULL, &job->bytes);
+    item->entry_len = job->bytes.len - item->entry;
+    if (find_logged(server, worker, job, item)) {
+        item->status = ITEM_DUPLICATE;
+        atomic_fetch_add(&server->metrics.duplicates, 1);
+        client_limiter_take(server->clients, client);
+        return;
+    }
+    if (!client_limiter_take(server->clients, client)) {
+        reject(server, job, item, REJECT_CLIENT_LIMITED,
+               "rate limited: too many reports from this client address that did not verify or were logged already; retry later");
+        return;
+    }
     if (!ledger_signature_verifies(worker->scratch.data, worker->scratch.len, signature, key)) {
         snprintf(reason, sizeof reason, "bad signature: does not verify against the registered key of '%.*s'",
                  (int)item->source_len, job->bytes.data + item->key);
         reject(server, job, item, REJECT_BAD_SIGNATURE, reason);
         return;
     }
+    client_limiter_refund(server->clients, client);   /* verified: not the client's unverified work */
     if (!rate_limiter_take(server->limiter, report.source_index)) {
         snprintf(reason, sizeof reason, "rate limited: more than %g reports/s from '%.*s'; retry later",
                  server->options.rate_per_second, (int)item->source_len, job->bytes.data + item->key);
         reject(server, job, item, REJECT_RATE_LIMITED, reason);
         return;
     }
-    item->entry = job->bytes.len;
-    jcs_serialize(root, NULL, &job->bytes);
-    item->entry_len = job->bytes.len - item->entry;
 }
 
 static bool blank(const char *s, size_t len) {
@@ -105,13 +148,13 @@ static void trim(const char **s, size_t *len) {
 }
 
 /* One report (any JSON formatting), or JSON Lines. */
-static void check_body(server_t *server, worker_t *worker, job_t *job, const char *body, size_t len) {
+static void check_body(server_t *server, worker_t *worker, job_t *job, uint32_t client, const char *body, size_t len) {
     const char *text = body;
     size_t text_len = len;
     char error[LEDGER_ERROR_SIZE];
     trim(&text, &text_len);
     if (!memchr(text, '\n', text_len) || jcs_parse(worker->doc, text, text_len, error, sizeof error)) {
-        check_report(server, worker, job, 1, text, text_len);
+        check_report(server, worker, job, client, 1, text, text_len);
         return;
     }
     long number = 0;
@@ -123,7 +166,7 @@ static void check_body(server_t *server, worker_t *worker, job_t *job, const cha
             const char *report = line;
             size_t report_len = line_len;
             trim(&report, &report_len);
-            check_report(server, worker, job, number, report, report_len);
+            check_report(server, worker, job, client, number, report, report_len);
         }
         line += line_len + 1;
     }
@@ -133,8 +176,21 @@ enum MHD_Result submit_reports(request_t *request) {
     server_t *server = request->server;
     if (blank(request->body.data ? request->body.data : "", request->body.len))
         return respond_error(request, MHD_HTTP_BAD_REQUEST, "the body is empty: send a signed report, or JSON Lines of them");
+    size_t lines = 1;
+    for (const char *p = request->body.data, *end = p + request->body.len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        lines++;
+    if (lines > SERVER_MAX_REPORTS)
+        return respond_error(request, MHD_HTTP_CONTENT_TOO_LARGE, "more than %d lines in one request; send at most %d reports at a time",
+                             SERVER_MAX_REPORTS, SERVER_MAX_REPORTS);
+    /* A client that spent its budget of unverified work is refused at the
+     * door, before any parsing: its flood costs the server next to nothing. */
+    if (!client_limiter_has(server->clients, request->client)) {
+        atomic_fetch_add(&server->metrics.rejected[REJECT_CLIENT_LIMITED], 1);
+        return respond_error(request, MHD_HTTP_TOO_MANY_REQUESTS,
+                             "rate limited: too many reports from this client address that did not verify or were logged already; retry later");
+    }
     job_t *job = job_new(NULL);
-    check_body(server, server_worker(server), job, request->body.data, request->body.len);
+    check_body(server, server_worker(server), job, request->client, request->body.data, request->body.len);
     for (size_t i = 0; i < job->item_count; i++)
         if (job->items[i].status == ITEM_PENDING) return respond_later(request, job);
     enum MHD_Result result = submit_answer(request, job);
@@ -166,7 +222,7 @@ static unsigned reject_status(reject_reason_t reason) {
     switch (reason) {
     case REJECT_MALFORMED: return MHD_HTTP_BAD_REQUEST;
     case REJECT_INVALID: return MHD_HTTP_UNPROCESSABLE_CONTENT;
-    case REJECT_RATE_LIMITED: return MHD_HTTP_TOO_MANY_REQUESTS;
+    case REJECT_RATE_LIMITED: case REJECT_CLIENT_LIMITED: return MHD_HTTP_TOO_MANY_REQUESTS;
     case REJECT_STORAGE: return MHD_HTTP_SERVICE_UNAVAILABLE;
     default: return MHD_HTTP_FORBIDDEN;
     }

@@ -103,6 +103,7 @@ static void append_item(server_t *server, job_t *job, item_t *item, bool *ok, ch
     append_result_t r = ledger_append(server->ledger, source, id, job->bytes.data + item->entry, item->entry_len,
                                       &item->index, &same, error, error_size);
     if (r == APPEND_FAILED) *ok = false;
+    if (r == APPEND_DUPLICATE) atomic_fetch_add(&server->metrics.duplicates, 1);
     item->status = r == APPEND_STORED ? ITEM_ACCEPTED : ITEM_DUPLICATE;
     item->differs = !same;
 }
@@ -129,7 +130,6 @@ static void feed_engine(server_t *server, job_t *jobs) {
     for (job_t *job = jobs; job; job = job->next) {
         for (size_t i = 0; !job->run && i < job->item_count; i++) {
             item_t *item = &job->items[i];
-            if (item->status == ITEM_DUPLICATE) atomic_fetch_add(&server->metrics.duplicates, 1);
             if (item->status != ITEM_ACCEPTED) continue;
             atomic_fetch_add(&server->metrics.accepted, 1);
             if (report_parse(server->parser, job->bytes.data + item->entry, item->entry_len, &report, error, sizeof error)) {
