@@ -88,11 +88,13 @@ else
     fail "--json is JSON Lines" "$(wc -l < "$tmp/rulings.jsonl") lines"
 fi
 fields='["point","party","status","since","standing","evidence","consequences","why"]'
-bad=$(jq -c --argjson f "$fields" 'select((keys - $f - ["score"]) != [] or ($f - keys) != [])' "$tmp/rulings.jsonl" | head -1)
-if [ -z "$bad" ]; then ok "--json has exactly the spec's fields (+ score)"; else fail "--json fields" "$bad"; fi
+extensions='["score","evidence_count","counts","first","last","confirmed_by","disputed_by","contested_by","late_by","respected_since"]'
+bad=$(jq -c --argjson f "$fields" --argjson x "$extensions" 'select((keys - $f - $x) != [] or ($f - keys) != [])' "$tmp/rulings.jsonl" | head -1)
+if [ -z "$bad" ]; then ok "--json has exactly the spec's fields (+ the documented extensions)"; else fail "--json fields" "$bad"; fi
 bad=$(jq -c 'select((.point|type) != "string" or (.evidence|type) != "array" or (.consequences|type) != "array"
                     or (.since != null and (.since|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")|not))
-                    or (.standing|IN("confirmed","alleged","disputed","none")|not))' "$tmp/rulings.jsonl" | head -1)
+                    or (.standing|IN("confirmed","claimed","alleged","disputed","none")|not)
+                    or (.evidence_count|type) != "number" or .evidence_count < (.evidence|length))' "$tmp/rulings.jsonl" | head -1)
 if [ -z "$bad" ]; then ok "--json field types"; else fail "--json field types" "$bad"; fi
 expect_ruling "--json ruling 10c RU" 10c RU '.status == "violated" and .standing == "confirmed" and (.consequences | index(["sanctions:reinstated"]))'
 

@@ -106,9 +106,32 @@ static bool list_has(char **items, int count, const char *value) {
     return false;
 }
 
+/* "expect-history POINT PARTY in_effect@2026-01-05T10:00:00Z violated@..."
+ * lists every change of the ruling's status, in order (a breach that has
+ * ended reads "violated/ended"). */
+static const char *check_history(const rulings_t *rulings, const agreement_t *a, const char *line, char *why,
+                                 size_t size) {
+    char verb[32], point[32], party[32];
+    int used = 0;
+    sscanf(line, "%31s %31s %31s%n", verb, point, party, &used);
+    const ruling_t *r = find(rulings, a, point, party);
+    if (!r) return snprintf(why, size, "no ruling for %s %s", point, party), why;
+    char actual[900] = "";
+    size_t n = 0;
+    for (int i = 0; i < r->history_count && n < sizeof actual; i++) {
+        char t[32] = "start";
+        if (r->history[i].time != TIME_NONE && r->history[i].time != TIME_BEGINNING) time_format(r->history[i].time, t);
+        n += (size_t)snprintf(actual + n, sizeof actual - n, " %s%s@%s", status_name(r->history[i].status),
+                              r->history[i].ended ? "/ended" : "", t);
+    }
+    if (strcmp(actual, line + used)) return snprintf(why, size, "history is%s", actual), why;
+    return NULL;
+}
+
 /* Checks one expectation; returns NULL or a message describing the mismatch. */
 static const char *check(const rulings_t *rulings, const agreement_t *a, const char *line, char *why, size_t size) {
     char verb[32] = "", point[32] = "", party[32] = "", third[128] = "", fourth[32] = "";
+    if (!strncmp(line, "expect-history ", 15)) return check_history(rulings, a, line, why, size);
     sscanf(line, "%31s %31s %31s %127s %31s", verb, point, party, third, fourth);
     if (!strcmp(verb, "expect-score")) {
         int p = agreement_point(a, text_of(point)), want = atoi(party);
@@ -135,6 +158,14 @@ static const char *check(const rulings_t *rulings, const agreement_t *a, const c
     } else if (!strcmp(verb, "expect-since")) {
         time_ms_t t;
         if (!time_parse_rfc3339(third, strlen(third), &t) || t != r->since) return snprintf(why, size, "since differs; %s", actual), why;
+    } else if (!strcmp(verb, "expect-json")) { /* the ruling's JSON (with history) contains the text */
+        const char *phrase = strstr(line, party) + strlen(party) + 1;
+        buffer_t json = {0};
+        ruling_write_json_history(r, a, &json);
+        bool found = json.data && strstr(json.data, phrase);
+        if (!found) snprintf(why, size, "JSON lacks '%s': %.600s", phrase, json.data ? json.data : "");
+        buffer_free(&json);
+        if (!found) return why;
     } else if (!strcmp(verb, "expect-why")) {
         const char *phrase = strstr(line, party) + strlen(party) + 1;
         if (!strstr(r->why, phrase)) return snprintf(why, size, "why lacks '%s': %s", phrase, r->why), why;

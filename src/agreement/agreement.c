@@ -91,7 +91,7 @@ static void check_rule_fields(parser_t *p, const rule_t *rule) {
     unsigned needs = 0;
     bool party_rule = rule->type == RULE_REQUIRE || rule->type == RULE_FORBID || rule->type == RULE_LIMIT ||
                       rule->type == RULE_EXCHANGE;
-    if (party_rule) needs |= FIELD_ACTOR;
+    if (party_rule && !rule->any_party) needs |= FIELD_ACTOR; /* `forbid any`: unattributed reports count too */
     if (rule->type == RULE_LIMIT || rule->type == RULE_SHARE || rule->type == RULE_EXCHANGE) needs |= FIELD_VALUE;
     if (rule->type == RULE_SHARE || rule->type == RULE_EXCHANGE) needs |= FIELD_TO;
     if (rule->place >= 0) needs |= FIELD_AT;
@@ -114,6 +114,14 @@ static void check_rule_fields(parser_t *p, const rule_t *rule) {
         (a->kinds[rule->held_kind].required & (FIELD_ACTOR | FIELD_VALUE)) != (FIELD_ACTOR | FIELD_VALUE))
         parser_error_at(p, rule->line, rule->column, "exchange in point %s: kind %s must require actor and value",
                         a->points[rule->point].label, a->kinds[rule->held_kind].name);
+}
+
+/* Clauses that only some rules read: elsewhere they would do nothing. */
+static void check_rule_clauses(parser_t *p, const rule_t *rule) {
+    if (rule->quiet_days && rule->type != RULE_FORBID)
+        rule_error(p, rule, "`quiet N days` says when a breach of a prohibition has ended; only `forbid` takes it", NULL);
+    if (rule->registry_by_any && rule->type != RULE_EXCHANGE)
+        rule_error(p, rule, "`registry by any` is for `exchange` rules", NULL);
 }
 
 static void check_rule_window(parser_t *p, rule_t *rule) {
@@ -155,6 +163,7 @@ static void resolve(parser_t *p) {
     for (int i = 0; i < a->rule_count; i++) {
         check_rule_fields(p, &a->rules[i]);
         check_rule_window(p, &a->rules[i]);
+        check_rule_clauses(p, &a->rules[i]);
     }
     for (int i = 0; i < a->point_count; i++)
         if (!a->points[i].rule_count && !p->point_failed[i])

@@ -12,6 +12,7 @@
 #define AGREEMENT_MAX_PARTIES 32
 #define RULE_MAX_TARGETS 8
 #define EVENT_MAX_AFTER 8
+#define RULE_MAX_VERIFIERS 8
 
 /* Report fields, as bits, for a kind's required fields. */
 enum {
@@ -111,6 +112,11 @@ typedef struct {
     int64_t period_days;
     double tolerance_percent;
     int held_kind;             /* RULE_EXCHANGE: the kind that counts who is held */
+    bool registry_by_any;      /* RULE_EXCHANGE `registry by any`: registries from any source, not only verifiers */
+    bool any_party;            /* `any`: also binds reports that name no party (unattributed incidents) */
+    int verifiers[RULE_MAX_VERIFIERS]; /* `verified by S, ...`: the sources whose word verifies */
+    int verifier_count;        /* 0: the agreement's monitors (the council always verifies) */
+    int64_t quiet_days;        /* forbid `quiet N days`: a breach has ended after N days without incident */
     char *text;                /* grant: what is granted; declaratory: why not machine-checked;
                                   sanction: the consequence tag */
     char *source_text;         /* the rule's line as written, for explanations */

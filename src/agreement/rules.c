@@ -82,6 +82,32 @@ static bool parse_targets(parser_t *p, rule_t *rule) {
     return true;
 }
 
+/* `verified by monitor:iaea, council`: whose word verifies what this rule
+ * watches, instead of every monitor. */
+static bool parse_verifiers(parser_t *p, rule_t *rule) {
+    do {
+        if (rule->verifier_count == RULE_MAX_VERIFIERS)
+            return parser_error(p, "too many verifiers (at most %d)", RULE_MAX_VERIFIERS);
+        int source = parser_expect_reference(p, "source");
+        if (source < 0) return false;
+        if (p->a->sources[source].class == SOURCE_PARTY)
+            return parser_error_at_name(p, "source '%s' speaks for a party: a party cannot verify (its word is a claim)",
+                                        p->a->sources[source].name);
+        rule->verifiers[rule->verifier_count++] = source;
+    } while (parser_accept_punct(p, ","));
+    return true;
+}
+
+/* `quiet 7 days`: after that long without an incident a breach is over. */
+static bool parse_quiet(parser_t *p, rule_t *rule) {
+    double days;
+    if (!parser_expect_number(p, "a number of days", &days)) return false;
+    if (days < 1 || days != (double)(int64_t)days) return parser_error(p, "the quiet period must be a whole number of days, at least 1");
+    if (!parser_accept_word(p, "days") && !parser_accept_word(p, "day")) return parser_error(p, "expected 'days'");
+    rule->quiet_days = (int64_t)days;
+    return true;
+}
+
 /* Filters and window clauses, in any order, up to the end of the line. */
 static bool parse_clauses(parser_t *p, rule_t *rule) {
     while (!parser_at_line_end(p)) {
@@ -94,8 +120,13 @@ static bool parse_clauses(parser_t *p, rule_t *rule) {
         else if (parser_accept_word(p, "unless")) ok = parser_expect_word(p, "cause") && (rule->unless_cause = true);
         else if (parser_accept_word(p, "from")) ok = (rule->window.start_event = parser_expect_reference(p, "event")) >= 0;
         else if (parser_accept_word(p, "within")) ok = parse_within(p, rule);
+        else if (parser_accept_word(p, "verified")) ok = parser_expect_word(p, "by") && parse_verifiers(p, rule);
         else if (parser_accept_word(p, "by")) ok = parse_by_date(p, rule);
-        else return parser_error(p, "expected in, outside, target, to, unless, from, within or by");
+        else if (parser_accept_word(p, "quiet")) ok = parse_quiet(p, rule);
+        else if (parser_accept_word(p, "registry"))
+            ok = parser_expect_word(p, "by") && parser_expect_word(p, "any") && (rule->registry_by_any = true);
+        else return parser_error(p, "expected in, outside, target, to, unless, from, within, by, verified by, "
+                                    "quiet or registry by any");
         if (!ok) return false;
     }
     return true;
@@ -165,6 +196,7 @@ static bool parse_rule_body(parser_t *p, rule_t *rule) {
     switch (rule->type) {
     case RULE_REQUIRE:
     case RULE_FORBID:
+        rule->any_party = rule->type == RULE_FORBID && parser_at_word(p, "any");
         return parser_expect_parties(p, &rule->parties) && (rule->kind = parser_expect_reference(p, "kind")) >= 0 &&
                parse_clauses(p, rule);
     case RULE_LIMIT:

@@ -1,7 +1,7 @@
 /* evaluate: replays the stored facts in time order against the rules —
  * standing of each report, dates of events, violations, fulfilments, share
  * periods, and the consequences they fire. See replay.h for the lifecycle. */
-#include "engine/replay.h"
+#include "engine/verdict.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +9,13 @@
 #include <string.h>
 
 #define TRACE_LINES_KEPT 24
+/* Formats a trace line only while the trace has room: the arguments
+ * (formatted times) cost more than the check on the hot path. */
+#define TRACE(norm, ...)                                                                  \
+    do {                                                                                  \
+        if ((norm)->trace_lines < TRACE_LINES_KEPT) norm_trace((norm), __VA_ARGS__);      \
+        else (norm)->trace_lines++;                                                       \
+    } while (0)
 
 const char *replay_time(time_ms_t t) {
     static char buffers[4][32];
@@ -30,69 +37,16 @@ void norm_trace(norm_t *norm, const char *format, ...) {
 }
 
 norm_t *replay_norm(const replay_t *rp, int rule, int party) {
-    return &rp->norms[(size_t)rule * (size_t)rp->agreement->party_count + (size_t)party];
+    return &rp->norms[(size_t)rule * (size_t)rp->party_slots + (size_t)party];
 }
 
-/* ----------------------------------------------------------------- standing */
-
-static standing_t intrinsic_standing(const agreement_t *a, const stored_report_t *s) {
-    if (s->source_class == SOURCE_COUNCIL || s->source_class == SOURCE_MONITOR) return STANDING_CONFIRMED;
-    int speaker = a->sources[s->source].party;
-    return s->actor >= 0 && speaker == s->actor ? STANDING_CONFIRMED : STANDING_ALLEGED;
-}
-
-typedef struct {
-    bool confirmed, disputed;
-    int council;          /* 0 none, 1 confirms, -1 disputes: the council's latest word */
-    time_ms_t council_time;
-    text_t council_key;
-} review_t;
-
-/* One stance report's effect on one report it names. */
-static void apply_stance(const replay_t *rp, const stored_report_t *stance, const stored_report_t *target,
-                         review_t *review) {
-    const agreement_t *a = rp->agreement;
-    if (stance->source_class == SOURCE_COUNCIL) {
-        bool later = stance->time > review->council_time ||
-                     (stance->time == review->council_time && text_compare(stance->key, review->council_key) > 0);
-        if (review->council == 0 || later) {
-            review->council = stance->stance == STANCE_CONFIRMS ? 1 : -1;
-            review->council_time = stance->time;
-            review->council_key = stance->key;
-        }
-        return;
-    }
-    if (stance->stance == STANCE_DISPUTES) {
-        if (stance->source != target->source) review->disputed = true;
-        return;
-    }
-    int speaker = a->sources[stance->source].party;
-    if (stance->source_class == SOURCE_MONITOR || (speaker >= 0 && speaker == target->actor))
-        review->confirmed = true;
-}
-
-static void compute_standing(replay_t *rp) {
-    engine_t *e = rp->engine;
-    review_t *reviews = xcalloc(e->report_count ? e->report_count : 1, sizeof *reviews);
-    for (size_t i = 0; i < e->stance_count; i++) {
-        const stored_report_t *stance = &e->reports[e->stance_reports[i]];
-        if (stance->dead || stance->time > rp->as_of) continue;
-        for (uint32_t j = 0; j < stance->ref_count; j++) {
-            uint32_t found[16];
-            int n = engine_resolve_ref(e, e->refs[stance->first_ref + j], found, 16);
-            for (int k = 0; k < n; k++)
-                if (found[k] != e->stance_reports[i]) apply_stance(rp, stance, &e->reports[found[k]], &reviews[found[k]]);
-        }
-    }
-    for (size_t i = 0; i < e->report_count; i++) {
-        const review_t *r = &reviews[i];
-        standing_t s = intrinsic_standing(rp->agreement, &e->reports[i]);
-        if (r->council) s = r->council > 0 ? STANDING_CONFIRMED : STANDING_DISPUTED;
-        else if (r->disputed) s = STANDING_DISPUTED;
-        else if (r->confirmed) s = STANDING_CONFIRMED;
-        rp->standing[i] = s;
-    }
-    free(reviews);
+void replay_duration(time_ms_t ms, char *out, size_t size) {
+    long long minutes = ms / 60000, days = minutes / 1440, hours = minutes % 1440 / 60, rest = minutes % 60;
+    size_t n = 0;
+    out[0] = '\0';
+    if (days) n += (size_t)snprintf(out + n, size - n, "%lld day%s", days, days == 1 ? "" : "s");
+    if (hours && n < size) n += (size_t)snprintf(out + n, size - n, "%s%lld hour%s", n ? " " : "", hours, hours == 1 ? "" : "s");
+    if ((rest || !n) && n < size) snprintf(out + n, size - n, "%s%lld minute%s", n ? " " : "", rest, rest == 1 ? "" : "s");
 }
 
 /* ------------------------------------------------------------------- events */
@@ -107,7 +61,7 @@ static void compute_events(replay_t *rp) {
     for (size_t i = 0; i < e->fact_count; i++) {
         const fact_t *f = &e->facts[i];
         const stored_report_t *s = &e->reports[f->report];
-        if (f->type != FACT_EVENT || s->dead || f->time > rp->as_of || rp->standing[f->report] == STANDING_DISPUTED)
+        if (f->type != FACT_EVENT || s->dead || f->time > rp->as_of || rp->judged[f->report].standing == STANDING_DISPUTED)
             continue;
         time_ms_t *t = &rp->event_time[f->target];
         long *by = &rp->event_report[f->target];
@@ -166,38 +120,101 @@ static int compare_facts(const void *pa, const void *pb) {
     if (c) return c;
     if (a->target != b->target) return a->target < b->target ? -1 : 1;
     if (a->type != b->type) return a->type < b->type ? -1 : 1;
-    return a->party - b->party;
+    return (int)a->party - (int)b->party;
 }
 
-static void add_share_timers(const replay_t *rp, sortable_fact_t **order, size_t *count, size_t *capacity) {
+typedef struct {
+    sortable_fact_t *items;
+    size_t count, capacity;
+} fact_list_t;
+
+static void push_fact(fact_list_t *list, fact_t fact, text_t key) {
+    if (list->count == list->capacity) list->items = xrealloc(list->items, (list->capacity *= 2) * sizeof *list->items);
+    list->items[list->count++] = (sortable_fact_t){fact, key};
+}
+
+static void add_share_timers(const replay_t *rp, fact_list_t *list) {
     const agreement_t *a = rp->agreement;
     for (int i = 0; i < a->rule_count; i++) {
         const rule_t *rule = &a->rules[i];
         time_ms_t start = replay_rule_start(rp, rule);
         if (rule->type != RULE_SHARE || start == TIME_NONE || start == TIME_BEGINNING) continue;
         time_ms_t period = rule->period_days * MS_PER_DAY;
-        for (uint32_t k = 1; start + (time_ms_t)k * period <= rp->as_of && k < 100000; k++) {
-            if (*count == *capacity) *order = xrealloc(*order, (*capacity *= 2) * sizeof **order);
-            (*order)[(*count)++] = (sortable_fact_t){
-                {start + (time_ms_t)k * period, k - 1, (uint16_t)i, 0, FACT_TIMER}, {"", 0}};
-        }
+        for (uint32_t k = 1; start + (time_ms_t)k * period <= rp->as_of && k < 100000; k++)
+            push_fact(list, (fact_t){start + (time_ms_t)k * period, k - 1, (uint32_t)i, 0, FACT_TIMER}, (text_t){"", 0});
     }
+}
+
+/* A claim of fulfilment that a verifier confirmed later counts as verified
+ * only from then: a second fact marks that moment. */
+static bool verified_later(const replay_t *rp, const fact_t *f, const judgement_t *j) {
+    const rule_t *rule = &rp->agreement->rules[f->target];
+    if (f->type != FACT_RULE || (rule->type != RULE_REQUIRE && rule->type != RULE_EXCHANGE)) return false;
+    return j->standing == STANDING_CONFIRMED && j->verified_at > f->time && j->verified_at <= rp->as_of;
 }
 
 static sortable_fact_t *ordered_facts(const replay_t *rp, size_t *count) {
     const engine_t *e = rp->engine;
-    size_t capacity = e->fact_count + 64, n = 0;
-    sortable_fact_t *order = xmalloc(capacity * sizeof *order);
+    fact_list_t list = {xmalloc((e->fact_count + 64) * sizeof *list.items), 0, e->fact_count + 64};
     for (size_t i = 0; i < e->fact_count; i++) {
         const fact_t *f = &e->facts[i];
         if (f->type == FACT_EVENT || f->type == FACT_ASSESSMENT || f->time > rp->as_of || e->reports[f->report].dead)
             continue;
-        order[n++] = (sortable_fact_t){*f, e->reports[f->report].key};
+        push_fact(&list, *f, e->reports[f->report].key);
+        const rule_t *rule = &rp->agreement->rules[f->target];
+        judgement_t j = rule->verifier_count ? replay_judge(rp, f->report, rule) : rp->judged[f->report];
+        if (verified_later(rp, f, &j)) {
+            fact_t verified = *f;
+            verified.time = j.verified_at;
+            verified.type = FACT_VERIFIED;
+            push_fact(&list, verified, e->reports[f->report].key);
+        }
     }
-    add_share_timers(rp, &order, &n, &capacity);
-    qsort(order, n, sizeof *order, compare_facts);
-    *count = n;
-    return order;
+    add_share_timers(rp, &list);
+    qsort(list.items, list.count, sizeof *list.items, compare_facts);
+    *count = list.count;
+    return list.items;
+}
+
+/* ----------------------------------------------------------------- history */
+
+static void history_push(norm_t *n, ruling_change_t change) {
+    if (n->history_count) {
+        const ruling_change_t *last = &n->history[n->history_count - 1];
+        if (last->status == change.status && last->standing == change.standing && last->ended == change.ended) return;
+    }
+    if (n->history_count == n->history_capacity) {
+        n->history_capacity = n->history_capacity ? n->history_capacity * 2 : 4;
+        n->history = xrealloc(n->history, (size_t)n->history_capacity * sizeof *n->history);
+    }
+    n->history[n->history_count++] = change;
+}
+
+/* Records the norm's status as of `now` if it changed, dated `at`. */
+static void observe(const replay_t *rp, int rule, int party, time_ms_t now, time_ms_t at) {
+    verdict_t v = {.silent = true};
+    verdict_at(rp, rule, party, now, &v);
+    history_push(replay_norm(rp, rule, party),
+                 (ruling_change_t){at, v.status, v.standing, v.respected_since != TIME_NONE && v.status == STATUS_VIOLATED});
+}
+
+/* Changes that happen by the clock alone — a deadline passing, a quiet
+ * period ending a breach — recorded before anything at time t. */
+static void catch_up(const replay_t *rp, int rule_index, int party, time_ms_t t) {
+    const rule_t *rule = &rp->agreement->rules[rule_index];
+    norm_t *n = replay_norm(rp, rule_index, party);
+    time_ms_t deadline = replay_rule_deadline(rp, rule);
+    if (!n->deadline_noted && deadline != TIME_NONE && deadline < t) {
+        n->deadline_noted = true;
+        observe(rp, rule_index, party, deadline + 1, deadline);
+    }
+    if (rule->quiet_days && !n->quiet_noted && n->last_incident != TIME_NONE) {
+        time_ms_t quiet_end = n->last_incident + rule->quiet_days * MS_PER_DAY;
+        if (quiet_end <= t) {
+            n->quiet_noted = true;
+            observe(rp, rule_index, party, quiet_end, quiet_end);
+        }
+    }
 }
 
 /* ------------------------------------------------------------ consequences */
@@ -215,11 +232,20 @@ static void void_point(replay_t *rp, const action_t *action, int party, time_ms_
         if (!(a->rules[r].parties >> party & 1u)) continue;
         norm_t *target = replay_norm(rp, r, party);
         if (target->void_since != TIME_NONE) continue;
+        catch_up(rp, r, party, t);
         target->void_since = t;
         target->suspended = action->type == ACTION_SUSPEND;
         target->void_reason = arena_strndup(rp->arena, reason, strlen(reason));
-        norm_trace(target, "%s %s: %s", replay_time(t), target->suspended ? "suspended" : "void", reason);
+        TRACE(target, "%s %s: %s", replay_time(t), target->suspended ? "suspended" : "void", reason);
+        observe(rp, r, party, t, t);
     }
+}
+
+/* Sanctions follow any confirmed violation: their norms change too. */
+static void observe_sanctions(replay_t *rp, int party, time_ms_t t) {
+    const agreement_t *a = rp->agreement;
+    for (int r = 0; r < a->rule_count; r++)
+        if (a->rules[r].type == RULE_SANCTION && (a->rules[r].parties >> party & 1u)) observe(rp, r, party, t, t);
 }
 
 static void fire_consequences(replay_t *rp, const rule_t *rule, int party, norm_t *norm, time_ms_t t,
@@ -237,15 +263,15 @@ static void fire_consequences(replay_t *rp, const rule_t *rule, int party, norm_
             char tag[96];
             if (action->type == ACTION_CONSEQUENCE) {
                 add_tag(rp, norm, action->tag);
-                norm_trace(norm, "consequence: %s", action->tag);
+                TRACE(norm, "consequence: %s", action->tag);
                 continue;
             }
             int target = action->party >= 0 ? action->party : party;
             snprintf(tag, sizeof tag, "%s:%s/%s", action->type == ACTION_VOID ? "void" : "suspend",
                      a->points[action->point].label, a->parties[target].code);
             add_tag(rp, norm, tag);
-            norm_trace(norm, "consequence: point %s %s for %s", a->points[action->point].label,
-                       action->type == ACTION_VOID ? "void" : "suspended", a->parties[target].code);
+            TRACE(norm, "consequence: point %s %s for %s", a->points[action->point].label,
+                  action->type == ACTION_VOID ? "void" : "suspended", a->parties[target].code);
             void_point(rp, action, target, t, reason);
         }
     }
@@ -253,9 +279,10 @@ static void fire_consequences(replay_t *rp, const rule_t *rule, int party, norm_
         rp->party_first_violation[party] = t;
     int *points = &rp->violated_points[(size_t)party * (size_t)a->point_count];
     int *count = &rp->violated_count[party];
-    for (int i = 0; i < *count; i++)
-        if (points[i] == rule->point) return;
-    points[(*count)++] = rule->point;
+    bool known = false;
+    for (int i = 0; i < *count; i++) known |= points[i] == rule->point;
+    if (!known) points[(*count)++] = rule->point;
+    observe_sanctions(rp, party, t);
 }
 
 void replay_violated_points(const replay_t *rp, int party, char *out, size_t size) {
@@ -266,12 +293,64 @@ void replay_violated_points(const replay_t *rp, int party, char *out, size_t siz
         n += (size_t)snprintf(out + n, size - n, "%s%s", i ? ", " : "", rp->agreement->points[points[i]].label);
 }
 
+/* --------------------------------------------------------------- incidents */
+
+/* The ruling lists a few incidents: the first ones, and always the latest
+ * in the last place. Every incident is counted. */
 static void keep_evidence(norm_t *norm, uint32_t report) {
-    norm->evidence_total++;
     for (int i = 0; i < norm->evidence_count; i++)
         if (norm->evidence[i] == report) return;
     if (norm->evidence_count < EVIDENCE_KEPT) norm->evidence[norm->evidence_count++] = report;
+    else norm->evidence[EVIDENCE_KEPT - 1] = report;
 }
+
+static void remember(uint32_t *set, int size, uint32_t value) {
+    if (!value) return;
+    for (int i = 0; i < size; i++) {
+        if (set[i] == value) return;
+        if (!set[i]) {
+            set[i] = value;
+            return;
+        }
+    }
+}
+
+static const char *key_of(const replay_t *rp, uint32_t index_plus_one) {
+    return index_plus_one ? rp->engine->reports[index_plus_one - 1].key.ptr : NULL;
+}
+
+/* Counts one incident on its norm and, when asked for, lists it. */
+static void note_incident(replay_t *rp, const fact_t *f, norm_t *norm, const judgement_t *j, standing_t standing,
+                          const char *role, bool counted) {
+    const stored_report_t *s = &rp->engine->reports[f->report];
+    if (counted) {
+        norm->counts[standing]++;
+        if (norm->first_by[standing] == TIME_NONE) norm->first_by[standing] = f->time;
+        if (norm->first_incident == TIME_NONE) norm->first_incident = f->time;
+        norm->last_incident = f->time;
+        norm->quiet_noted = false;
+        keep_evidence(norm, f->report);
+        uint32_t confirmer = j->confirmed_by ? j->confirmed_by : f->report + 1;
+        if (standing == STANDING_CONFIRMED) remember(norm->confirmers, 4, confirmer);
+        remember(norm->disputers, 4, j->disputed_by);
+        remember(norm->contesters, 4, j->contested_by);
+    }
+    if (!rp->incidents) return;
+    incidents_t *list = rp->incidents;
+    if ((list->count & (list->count - 1)) == 0 || list->count == 0)
+        list->items = xrealloc(list->items, (list->count ? list->count * 2 : 64) * sizeof *list->items);
+    const rule_t *rule = &rp->agreement->rules[f->target];
+    bool own_word = !j->confirmed_by && standing == STANDING_CONFIRMED;
+    list->items[list->count++] = (incident_t){
+        .time = f->time, .point = rule->point, .rule = (int)f->target,
+        .party = f->party == UNATTRIBUTED_PARTY ? RULING_UNATTRIBUTED : (int)f->party, .standing = standing,
+        .key = s->key.ptr, .confirmed_by = own_word ? s->key.ptr : key_of(rp, j->confirmed_by),
+        .disputed_by = key_of(rp, j->disputed_by), .contested_by = key_of(rp, j->contested_by), .role = role,
+        .counted = counted, .kind = s->kind, .has_at = s->has_at, .has_value = s->has_value, .lon = s->lon,
+        .lat = s->lat, .value = s->value};
+}
+
+/* ------------------------------------------------------------------- facts */
 
 static void record_violation(replay_t *rp, int rule_index, int party, time_ms_t t, uint32_t report,
                              standing_t standing) {
@@ -279,19 +358,14 @@ static void record_violation(replay_t *rp, int rule_index, int party, time_ms_t 
     norm_t *norm = replay_norm(rp, rule_index, party);
     const stored_report_t *s = &rp->engine->reports[report];
     norm->violations++;
-    if (norm->first_violation == TIME_NONE) norm->first_violation = t;
     if (standing > norm->best) norm->best = standing;
-    keep_evidence(norm, report);
-    norm_trace(norm, "%s %s: violation (%s)", replay_time(t), s->key.ptr, standing_name(standing));
-    if (standing != STANDING_CONFIRMED) return;
-    if (norm->first_confirmed == TIME_NONE) norm->first_confirmed = t;
+    TRACE(norm, "%s %s: violation (%s)", replay_time(t), s->key.ptr, standing_name(standing));
+    if (standing != STANDING_CONFIRMED || party >= rp->agreement->party_count) return; /* unattributed: no one to hold */
     if (!norm->fired) {
         norm->fired = true;
         fire_consequences(rp, rule, party, norm, t, s);
     }
 }
-
-/* ------------------------------------------------------------------- facts */
 
 static bool compares_ok(const rule_t *rule, double value) {
     switch (rule->comparison) {
@@ -303,53 +377,118 @@ static bool compares_ok(const rule_t *rule, double value) {
     return true;
 }
 
-static void on_limit(replay_t *rp, const fact_t *f, norm_t *norm, const stored_report_t *s, standing_t standing) {
+static void on_limit(replay_t *rp, const fact_t *f, int party, norm_t *norm, const judgement_t *j) {
     const rule_t *rule = &rp->agreement->rules[f->target];
+    const stored_report_t *s = &rp->engine->reports[f->report];
+    bool within = compares_ok(rule, s->value);
+    standing_t standing = within ? j->standing : j->as_violation;
+    note_incident(rp, f, norm, j, standing, within ? "reading" : "violation", true);
+    if (standing == STANDING_DISPUTED && within) { /* a disputed reading says nothing about compliance */
+        TRACE(norm, "%s %s: reading %.0f, disputed: not counted", replay_time(f->time), s->key.ptr, s->value);
+        return;
+    }
     norm->has_latest = true;
     norm->latest_time = f->time;
     norm->latest_value = s->value;
-    if (compares_ok(rule, s->value)) {
+    norm->latest_standing = standing;
+    if (within) {
         norm->breach_since = TIME_NONE;
-        norm_trace(norm, "%s %s: reading %.0f within the limit (%s)", replay_time(f->time), s->key.ptr, s->value,
-                   standing_name(standing));
+        TRACE(norm, "%s %s: reading %.0f within the limit (%s)", replay_time(f->time), s->key.ptr, s->value,
+              standing_name(standing));
         return;
     }
     if (norm->breach_since == TIME_NONE) norm->breach_since = f->time;
-    record_violation(rp, f->target, f->party, f->time, f->report, standing);
+    record_violation(rp, (int)f->target, party, f->time, f->report, standing);
 }
 
-static void on_require(norm_t *norm, const fact_t *f, const stored_report_t *s, standing_t standing) {
-    if (norm->fulfilled_at != TIME_NONE && standing <= norm->best) return;
-    if (norm->fulfilled_at == TIME_NONE) norm->fulfilled_at = f->time;
-    if (standing > norm->best) norm->best = standing;
-    keep_evidence(norm, f->report);
-    norm_trace(norm, "%s %s: fulfils the obligation (%s)", replay_time(f->time), s->key.ptr, standing_name(standing));
-}
-
-static void on_exchange(replay_t *rp, const fact_t *f, norm_t *norm, const stored_report_t *s, standing_t standing) {
-    if (f->type == FACT_HELD) {
-        norm->held = s->value; /* the latest registry figure wins */
-        norm->has_held = true;
-        norm_trace(norm, "%s %s: registry: %.0f held by %s", replay_time(f->time), s->key.ptr, s->value,
-                   rp->agreement->parties[f->party].code);
-    } else {
-        norm->released += s->value;
-        norm_trace(norm, "%s %s: %.0f released (%s), %.0f in all", replay_time(f->time), s->key.ptr, s->value,
-                   standing_name(standing), norm->released);
+/* An obligation: a claim or an allegation of fulfilment waits for a
+ * verifier; a verified report (or the moment a claim is verified) fulfils. */
+static void on_require(replay_t *rp, const fact_t *f, norm_t *norm, const judgement_t *j) {
+    const stored_report_t *s = &rp->engine->reports[f->report];
+    if (f->type == FACT_VERIFIED) {
+        if (norm->fulfilled_at != TIME_NONE) return;
+        norm->fulfilled_at = f->time;
+        norm->fulfilled_act = s->time;
+        norm->best = STANDING_CONFIRMED;
+        TRACE(norm, "%s %s: verified (%s), the obligation is fulfilled", replay_time(f->time), s->key.ptr,
+              key_of(rp, j->confirmed_by) ? key_of(rp, j->confirmed_by) : "");
+        return;
     }
-    keep_evidence(norm, f->report);
-    if (standing > norm->best) norm->best = standing;
-    if (norm->has_held && norm->released >= norm->held && norm->fulfilled_at == TIME_NONE) norm->fulfilled_at = f->time;
-    if (norm->has_held && norm->released < norm->held) norm->fulfilled_at = TIME_NONE;
+    note_incident(rp, f, norm, j, j->standing, "fulfilment", true);
+    if (j->standing == STANDING_DISPUTED) {
+        if (!norm->disputed_claim) norm->disputed_claim = f->report + 1;
+        TRACE(norm, "%s %s: claims fulfilment, disputed by %s: fulfils nothing", replay_time(f->time), s->key.ptr,
+              key_of(rp, j->disputed_by));
+        return;
+    }
+    if (j->standing == STANDING_CONFIRMED && j->verified_at <= f->time) {
+        if (norm->fulfilled_at == TIME_NONE) {
+            norm->fulfilled_at = f->time;
+            norm->fulfilled_act = f->time;
+        }
+        norm->best = STANDING_CONFIRMED;
+    } else if (norm->claimed_at == TIME_NONE) {
+        norm->claimed_at = f->time;
+        if (j->standing > norm->best) norm->best = j->standing;
+    }
+    TRACE(norm, "%s %s: %s (%s)", replay_time(f->time), s->key.ptr,
+          j->standing == STANDING_CONFIRMED && j->verified_at <= f->time ? "fulfils the obligation" : "claims fulfilment",
+          standing_name(j->standing));
 }
 
-static void on_share(replay_t *rp, const fact_t *f, const stored_report_t *s, standing_t standing) {
+/* All for all: a registry says who is held as of its time, so releases
+ * count from the latest registry on. Registries come from verifiers unless
+ * the rule says `registry by any`; a disputed one counts for nothing. */
+static void on_exchange(replay_t *rp, const fact_t *f, int party, norm_t *norm, const judgement_t *j) {
+    const rule_t *rule = &rp->agreement->rules[f->target];
+    const stored_report_t *s = &rp->engine->reports[f->report];
+    if (f->type == FACT_HELD) {
+        bool trusted = rule->registry_by_any || replay_is_verifier(rp->agreement, rule, s->source);
+        note_incident(rp, f, norm, j, j->standing, "registry", trusted && j->standing != STANDING_DISPUTED);
+        if (!trusted || j->standing == STANDING_DISPUTED) {
+            TRACE(norm, "%s %s: registry of %.0f held by %s %s: not counted", replay_time(f->time), s->key.ptr,
+                  s->value, rp->agreement->parties[party].code, trusted ? "disputed" : "not from a verifier");
+            return;
+        }
+        norm->held = s->value;
+        norm->held_time = f->time;
+        norm->has_held = true;
+        norm->released = norm->released_claimed = 0;
+        norm->fulfilled_at = norm->claimed_at = TIME_NONE;
+        TRACE(norm, "%s %s: registry: %.0f held by %s; releases count from here", replay_time(f->time), s->key.ptr,
+              s->value, rp->agreement->parties[party].code);
+    } else if (f->type == FACT_VERIFIED) {
+        if (norm->has_held && s->time < norm->held_time) return; /* counted in a later registry */
+        norm->released_claimed -= s->value;
+        norm->released += s->value;
+        TRACE(norm, "%s %s: release of %.0f verified", replay_time(f->time), s->key.ptr, s->value);
+    } else {
+        note_incident(rp, f, norm, j, j->standing, "release", j->standing != STANDING_DISPUTED);
+        if (j->standing == STANDING_DISPUTED) return;
+        bool verified = j->standing == STANDING_CONFIRMED && j->verified_at <= f->time;
+        *(verified ? &norm->released : &norm->released_claimed) += s->value;
+        if (j->standing > norm->best) norm->best = j->standing;
+        TRACE(norm, "%s %s: %.0f released (%s)", replay_time(f->time), s->key.ptr, s->value,
+              verified ? "verified" : standing_name(j->standing));
+    }
+    if (!norm->has_held) return;
+    if (norm->released >= norm->held && norm->fulfilled_at == TIME_NONE) {
+        norm->fulfilled_at = f->time;
+        norm->fulfilled_act = f->type == FACT_VERIFIED ? s->time : f->time;
+    }
+    if (norm->released + norm->released_claimed >= norm->held && norm->claimed_at == TIME_NONE)
+        norm->claimed_at = f->time;
+}
+
+static void on_share(replay_t *rp, const fact_t *f, norm_t *norm, const judgement_t *j) {
     const rule_t *rule = &rp->agreement->rules[f->target];
     share_state_t *share = &rp->shares[f->target];
-    int which = f->party == rule->share_party[0] ? 0 : 1;
+    const stored_report_t *s = &rp->engine->reports[f->report];
+    int which = (int)f->party == rule->share_party[0] ? 0 : 1;
+    note_incident(rp, f, norm, j, j->as_violation, "delivery", true);
     share->sums[which] += s->value;
     share->reports++;
-    if (standing > share->best) share->best = standing;
+    if (j->as_violation > share->best) share->best = j->as_violation;
     if (share->evidence_count < EVIDENCE_KEPT) share->evidence[share->evidence_count++] = f->report;
 }
 
@@ -364,22 +503,25 @@ static void close_share_period(replay_t *rp, const fact_t *timer) {
     share->last_total = total;
     share->last_end = timer->time;
     for (int i = 0; i < 2; i++) {
-        norm_t *norm = replay_norm(rp, timer->target, rule->share_party[i]);
+        int party = rule->share_party[i];
+        norm_t *norm = replay_norm(rp, (int)timer->target, party);
+        catch_up(rp, (int)timer->target, party, timer->time);
         double got = total > 0 ? 100.0 * share->sums[i] / total : 0, due = 100.0 * rule->share_weight[i] / weights;
         share->last_share[i] = got;
         share->last_breach[i] = total > 0 && got > due + rule->tolerance_percent;
         if (total <= 0) {
-            norm_trace(norm, "%s period %u closed: nothing delivered", replay_time(timer->time), timer->report + 1);
-            continue;
+            TRACE(norm, "%s period %u closed: nothing delivered", replay_time(timer->time), timer->report + 1);
+        } else {
+            TRACE(norm, "%s period %u closed: %s received %.1f%% (due %.1f%% +/- %.1f)", replay_time(timer->time),
+                  timer->report + 1, a->parties[party].code, got, due, rule->tolerance_percent);
+            if (!share->last_breach[i]) norm->breach_since = TIME_NONE;
+            else if (norm->breach_since == TIME_NONE) norm->breach_since = timer->time;
+            if (norm->void_since == TIME_NONE && share->last_breach[i] && share->evidence_count) {
+                record_violation(rp, (int)timer->target, party, timer->time, share->evidence[0], share->best);
+                for (int k = 0; k < share->evidence_count; k++) keep_evidence(norm, share->evidence[k]);
+            }
         }
-        norm_trace(norm, "%s period %u closed: %s received %.1f%% (due %.1f%% +/- %.1f)", replay_time(timer->time),
-                   timer->report + 1, a->parties[rule->share_party[i]].code, got, due, rule->tolerance_percent);
-        if (!share->last_breach[i]) norm->breach_since = TIME_NONE;
-        else if (norm->breach_since == TIME_NONE) norm->breach_since = timer->time;
-        if (norm->void_since == TIME_NONE && got > due + rule->tolerance_percent && share->evidence_count) {
-            record_violation(rp, timer->target, rule->share_party[i], timer->time, share->evidence[0], share->best);
-            for (int k = 1; k < share->evidence_count; k++) keep_evidence(norm, share->evidence[k]);
-        }
+        observe(rp, (int)timer->target, party, timer->time, timer->time);
     }
     memset(share->sums, 0, sizeof share->sums);
     share->evidence_count = 0;
@@ -393,60 +535,93 @@ static void replay_fact(replay_t *rp, const fact_t *f) {
         close_share_period(rp, f);
         return;
     }
-    norm_t *norm = replay_norm(rp, f->target, f->party);
+    int party = f->party == UNATTRIBUTED_PARTY ? rp->agreement->party_count : (int)f->party;
+    norm_t *norm = replay_norm(rp, (int)f->target, party);
     const stored_report_t *s = &rp->engine->reports[f->report];
-    standing_t standing = rp->standing[f->report];
+    judgement_t j = rule->verifier_count ? replay_judge(rp, f->report, rule) : rp->judged[f->report];
     time_ms_t start = replay_rule_start(rp, rule);
+    catch_up(rp, (int)f->target, party, f->time);
     /* A registry of who is held is a state, not an act: one filed before the
      * exchange took effect still says how many are held. */
     bool before_start = f->type != FACT_HELD && (start == TIME_NONE || f->time < start);
-    if (before_start) {
-        norm_trace(norm, "%s %s: before the rule took effect, not counted", replay_time(f->time), s->key.ptr);
+    bool after_void = norm->void_since != TIME_NONE && f->time >= norm->void_since;
+    if (before_start || after_void) {
+        if (f->type != FACT_VERIFIED) note_incident(rp, f, norm, &j, j.standing, "not counted", false);
+        if (before_start) TRACE(norm, "%s %s: before the rule took effect, not counted", replay_time(f->time), s->key.ptr);
         return;
     }
-    if (norm->void_since != TIME_NONE && f->time >= norm->void_since) return;
     switch (rule->type) {
-    case RULE_FORBID: record_violation(rp, f->target, f->party, f->time, f->report, standing); break;
-    case RULE_REQUIRE: on_require(norm, f, s, standing); break;
-    case RULE_LIMIT: on_limit(rp, f, norm, s, standing); break;
-    case RULE_EXCHANGE: on_exchange(rp, f, norm, s, standing); break;
-    case RULE_SHARE: on_share(rp, f, s, standing); break;
+    case RULE_FORBID:
+        note_incident(rp, f, norm, &j, j.as_violation, party < rp->agreement->party_count ? "violation" : "observation", true);
+        record_violation(rp, (int)f->target, party, f->time, f->report, j.as_violation);
+        break;
+    case RULE_REQUIRE: on_require(rp, f, norm, &j); break;
+    case RULE_LIMIT: on_limit(rp, f, party, norm, &j); break;
+    case RULE_EXCHANGE: on_exchange(rp, f, party, norm, &j); break;
+    case RULE_SHARE: on_share(rp, f, norm, &j); return; /* changes status only when a period closes */
     default: break;
     }
+    observe(rp, (int)f->target, party, f->time, f->time);
 }
 
 /* ---------------------------------------------------------------- the run */
 
+static void start_norms(replay_t *rp) {
+    const agreement_t *a = rp->agreement;
+    for (int r = 0; r < a->rule_count; r++) {
+        time_ms_t start = replay_rule_start(rp, &a->rules[r]);
+        for (int p = 0; p < rp->party_slots; p++) {
+            norm_t *n = replay_norm(rp, r, p);
+            n->void_since = n->fulfilled_at = n->fulfilled_act = n->claimed_at = TIME_NONE;
+            n->latest_time = n->breach_since = n->first_incident = n->last_incident = n->held_time = TIME_NONE;
+            for (int k = 0; k < STANDING_COUNT; k++) n->first_by[k] = TIME_NONE;
+            bool binds = p < a->party_count ? (a->rules[r].parties >> p & 1u) : a->rules[r].any_party;
+            if (binds && start != TIME_NONE) observe(rp, r, p, start == TIME_BEGINNING ? TIME_BEGINNING : start, start);
+        }
+    }
+}
+
+static void finish_norms(replay_t *rp) {
+    const agreement_t *a = rp->agreement;
+    for (int r = 0; r < a->rule_count; r++)
+        for (int p = 0; p < rp->party_slots; p++)
+            if (p < a->party_count ? (a->rules[r].parties >> p & 1u) : a->rules[r].any_party)
+                catch_up(rp, r, p, rp->as_of + 1);
+}
+
 void replay_run(replay_t *rp) {
     engine_t *e = rp->engine;
     const agreement_t *a = rp->agreement;
-    size_t norm_count = (size_t)a->rule_count * (size_t)a->party_count;
-    rp->standing = xcalloc(e->report_count ? e->report_count : 1, sizeof *rp->standing);
+    rp->party_slots = a->party_count + 1;
+    size_t norm_count = (size_t)a->rule_count * (size_t)rp->party_slots;
     rp->event_time = xcalloc((size_t)a->event_count + 1, sizeof *rp->event_time);
     rp->event_report = xcalloc((size_t)a->event_count + 1, sizeof *rp->event_report);
     rp->norms = xcalloc(norm_count + 1, sizeof *rp->norms);
     rp->shares = xcalloc((size_t)a->rule_count + 1, sizeof *rp->shares);
-    rp->party_first_violation = xcalloc((size_t)a->party_count, sizeof *rp->party_first_violation);
-    rp->violated_points = xcalloc((size_t)a->party_count * (size_t)(a->point_count + 1), sizeof *rp->violated_points);
-    rp->violated_count = xcalloc((size_t)a->party_count, sizeof *rp->violated_count);
+    rp->party_first_violation = xcalloc((size_t)a->party_count + 1, sizeof *rp->party_first_violation);
+    rp->violated_points = xcalloc((size_t)(a->party_count + 1) * (size_t)(a->point_count + 1), sizeof *rp->violated_points);
+    rp->violated_count = xcalloc((size_t)a->party_count + 1, sizeof *rp->violated_count);
     for (int p = 0; p < a->party_count; p++) rp->party_first_violation[p] = TIME_NONE;
-    for (size_t i = 0; i < norm_count; i++) {
-        norm_t *n = &rp->norms[i];
-        n->void_since = n->first_violation = n->first_confirmed = n->fulfilled_at = TIME_NONE;
-        n->latest_time = n->breach_since = TIME_NONE;
-    }
-    compute_standing(rp);
+    replay_judge_all(rp);
     compute_events(rp);
+    start_norms(rp);
     size_t count;
     sortable_fact_t *order = ordered_facts(rp, &count);
     for (size_t i = 0; i < count; i++) replay_fact(rp, &order[i].fact);
     free(order);
+    finish_norms(rp);
+    (void)e;
 }
 
 void replay_free(replay_t *rp) {
-    size_t norm_count = (size_t)rp->agreement->rule_count * (size_t)rp->agreement->party_count;
-    for (size_t i = 0; i < norm_count; i++) buffer_free(&rp->norms[i].trace);
-    free(rp->standing);
+    size_t norm_count = (size_t)rp->agreement->rule_count * (size_t)rp->party_slots;
+    for (size_t i = 0; i < norm_count; i++) {
+        buffer_free(&rp->norms[i].trace);
+        free(rp->norms[i].history);
+    }
+    free(rp->judged);
+    free(rp->review_head);
+    free(rp->links);
     free(rp->event_time);
     free(rp->event_report);
     free(rp->norms);

@@ -19,7 +19,7 @@
 static void add_watcher(engine_t *e, int kind, uint8_t type, int index) {
     int n = e->watcher_count[kind]++;
     e->watchers[kind] = xrealloc(e->watchers[kind], (size_t)(n + 1) * sizeof(watcher_t));
-    e->watchers[kind][n] = (watcher_t){type, (uint16_t)index};
+    e->watchers[kind][n] = (watcher_t){type, (uint32_t)index};
 }
 
 engine_t *engine_new(const agreement_t *a) {
@@ -81,10 +81,12 @@ static bool matches_target(const agreement_t *a, const rule_t *rule, const repor
     return false;
 }
 
-/* The party a report bears on under this rule, or -1 when it does not match. */
+/* The party a report bears on under this rule, or -1 when it does not match.
+ * A `forbid any` rule also takes reports that name no party: unattributed. */
 static int rule_party(const agreement_t *a, const rule_t *rule, const report_t *r) {
     int party = rule->type == RULE_SHARE ? r->to : r->actor;
-    if (!in_party_set(rule->parties, party)) return -1;
+    if (party < 0 && rule->any_party) party = UNATTRIBUTED_PARTY;
+    else if (!in_party_set(rule->parties, party)) return -1;
     if (rule->to_party >= 0 && r->to != rule->to_party) return -1;
     if (rule->unless_cause && r->cause.ptr) return -1;
     if (!matches_target(a, rule, r)) return -1;
@@ -116,13 +118,13 @@ static int collect_facts(engine_t *e, const report_t *r) {
             /* Only the council scores a point, and only by naming it. */
             if (a->sources[r->source_index].class != SOURCE_COUNCIL || r->target < 0 || a->places[r->target].point < 0)
                 continue;
-            w.index = (uint16_t)a->places[r->target].point;
+            w.index = (uint32_t)a->places[r->target].point;
             party = 0;
         } else if (w.type == FACT_EVENT) party = event_matches(a, &a->events[w.index], r) ? 0 : -1;
         else if (w.type == FACT_HELD) party = in_party_set(a->rules[w.index].parties, r->actor) ? r->actor : -1;
         else party = rule_party(a, &a->rules[w.index], r);
         if (party < 0) continue;
-        e->pending[n++] = (fact_t){r->time, 0, w.index, (uint8_t)party, w.type};
+        e->pending[n++] = (fact_t){r->time, 0, w.index, (uint32_t)party, w.type};
     }
     return n;
 }
@@ -221,6 +223,7 @@ static uint32_t store_report(engine_t *e, const report_t *r, uint64_t hash) {
     s->to = (int16_t)r->to;
     s->target = (int16_t)r->target;
     s->has_at = r->has_at;
+    s->has_value = r->has_value;
     s->lon = r->lon;
     s->lat = r->lat;
     s->value = r->has_value ? r->value : 0;
@@ -286,13 +289,15 @@ int engine_resolve_ref(const engine_t *e, text_t ref, uint32_t *out, int max) {
         if (source >= 0) {
             long found = engine_find(e, source, (text_t){slash + 1, ref.len - (size_t)(slash - ref.ptr) - 1});
             if (found >= 0 && max > 0) out[0] = (uint32_t)found;
-            return found >= 0 && max > 0;
+            return found >= 0;
         }
     }
-    int n = 0; /* a bare id: every source that used it */
-    for (int s = 0; s < e->agreement->source_count && n < max; s++) {
+    int n = 0; /* a bare id: every source that used it (callers refuse more than one) */
+    for (int s = 0; s < e->agreement->source_count; s++) {
         long found = engine_find(e, s, ref);
-        if (found >= 0) out[n++] = (uint32_t)found;
+        if (found < 0) continue;
+        if (n < max) out[n] = (uint32_t)found;
+        n++;
     }
     return n;
 }

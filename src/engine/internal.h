@@ -15,7 +15,7 @@ typedef struct {
     int16_t source, kind, actor, to, target;
     uint8_t source_class;
     bool dead;                 /* superseded by a conflicting report with the same key */
-    bool has_at;
+    bool has_at, has_value;
     stance_t stance;
     double lon, lat, value;
     time_ms_t time;
@@ -23,22 +23,28 @@ typedef struct {
     uint32_t first_ref, ref_count;   /* stance reports: their refs in engine->refs */
 } stored_report_t;
 
-typedef enum { FACT_RULE, FACT_HELD, FACT_EVENT, FACT_TIMER, FACT_ASSESSMENT } fact_type_t;
+typedef enum { FACT_RULE, FACT_HELD, FACT_EVENT, FACT_TIMER, FACT_ASSESSMENT, FACT_VERIFIED } fact_type_t;
+
+/* Rules, events and points are indexed in 23 bits (lint refuses more); the
+ * party in 6, where UNATTRIBUTED_PARTY stands for a report naming none. */
+#define FACT_MAX_TARGETS (1u << 23)
+#define UNATTRIBUTED_PARTY AGREEMENT_MAX_PARTIES
 
 /* "Report R bears on rule (or event) T for party P." Timers are added at
- * evaluation for the ends of share periods. */
+ * evaluation for the ends of share periods; FACT_VERIFIED facts at the time a
+ * verifier confirmed a claim. 16 bytes: there is one per kept incident. */
 typedef struct {
     time_ms_t time;
     uint32_t report;           /* stored report index; for timers, the period number */
-    uint16_t target;           /* rule, event or (assessments) point index */
-    uint8_t party;
-    uint8_t type;              /* fact_type_t */
+    uint32_t target : 23;      /* rule, event or (assessments) point index */
+    uint32_t party : 6;
+    uint32_t type : 3;         /* fact_type_t */
 } fact_t;
 
 /* What watches a report kind. */
 typedef struct {
-    uint8_t type;              /* FACT_RULE, FACT_HELD, FACT_EVENT or FACT_ASSESSMENT */
-    uint16_t index;            /* rule or event */
+    uint32_t type;             /* FACT_RULE, FACT_HELD, FACT_EVENT or FACT_ASSESSMENT */
+    uint32_t index;            /* rule or event */
 } watcher_t;
 
 struct engine {
@@ -64,7 +70,8 @@ struct engine {
 /* Looks up a stored report by source index and id; -1 if absent. */
 long engine_find(const engine_t *engine, int source, text_t id);
 /* Resolves a `refs` entry ("source/id", or a bare id) to stored reports;
- * returns how many were written to out (at most max). */
+ * returns how many match (a bare id may match reports of several sources),
+ * writing at most max of them to out. */
 int engine_resolve_ref(const engine_t *engine, text_t ref, uint32_t *out, int max);
 
 #endif
