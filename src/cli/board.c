@@ -18,7 +18,12 @@
  * trailing ? when the finding rests only on allegations or is disputed. */
 static void cell_text(const ruling_t *r, char *out, size_t size) {
     switch (r->status) {
-    case STATUS_VIOLATED: snprintf(out, size, r->standing == STANDING_CONFIRMED ? "VIOLATED" : "violated?"); break;
+    case STATUS_VIOLATED:
+        if (r->respected_since != TIME_NONE) snprintf(out, size, "violated-"); /* ended: respected again */
+        else snprintf(out, size, r->standing == STANDING_CONFIRMED ? "VIOLATED" : "violated?");
+        break;
+    case STATUS_FULFILLED: snprintf(out, size, r->late_by ? "LATE" : "fulfilled"); break;
+    case STATUS_CLAIMED: snprintf(out, size, "claimed?"); break;
     case STATUS_DISPUTED: snprintf(out, size, "disputed?"); break;
     case STATUS_OVERDUE: snprintf(out, size, "OVERDUE"); break;
     case STATUS_IN_EFFECT: snprintf(out, size, "in effect"); break;
@@ -33,7 +38,8 @@ static const char *cell_color(const ruling_t *r) {
     case STATUS_OVERDUE: return YELLOW;
     case STATUS_VOID:
     case STATUS_SUSPENDED: return RED;
-    case STATUS_FULFILLED: return GREEN;
+    case STATUS_FULFILLED: return r->late_by ? YELLOW : GREEN;
+    case STATUS_CLAIMED: return YELLOW;
     case STATUS_PENDING:
     case STATUS_DECLARATORY: return DIM;
     default: return "";
@@ -93,7 +99,27 @@ static void print_list(FILE *out, const char *label, char **items, int count) {
 
 static bool is_finding(const ruling_t *r) {
     return r->status == STATUS_VIOLATED || r->status == STATUS_OVERDUE || r->status == STATUS_DISPUTED ||
-           r->status == STATUS_VOID || r->status == STATUS_SUSPENDED || r->consequence_count > 0;
+           r->status == STATUS_VOID || r->status == STATUS_SUSPENDED || r->status == STATUS_OBSERVED ||
+           r->late_by > 0 || r->consequence_count > 0;
+}
+
+/* "incidents: 12 (9 confirmed, 3 alleged), 2026-02-01 to 2026-03-04". */
+static void print_incidents(FILE *out, const ruling_t *r) {
+    static const char *names[] = {"", "disputed", "alleged", "claimed", "confirmed"};
+    if (r->incident_count <= 1) return;
+    char first[32], last[32];
+    time_format(r->first, first);
+    time_format(r->last, last);
+    fprintf(out, "      incidents: %ld (", r->incident_count);
+    for (int s = STANDING_COUNT - 1, n = 0; s > 0; s--)
+        if (r->standing_counts[s]) fprintf(out, "%s%ld %s", n++ ? ", " : "", r->standing_counts[s], names[s]);
+    fprintf(out, "), first %s, latest %s\n", first, last);
+}
+
+static void print_voices(FILE *out, const ruling_t *r) {
+    print_list(out, "confirmed by", r->confirmed_by, r->confirmed_by_count);
+    print_list(out, "disputed by", r->disputed_by, r->disputed_by_count);
+    print_list(out, "contested by (not upheld)", r->contested_by, r->contested_by_count);
 }
 
 static void print_findings(FILE *out, const agreement_t *a, const rulings_t *rulings) {
@@ -104,10 +130,11 @@ static void print_findings(FILE *out, const agreement_t *a, const rulings_t *rul
         if (!shown++) fprintf(out, "\nFINDINGS\n");
         char since[32] = "-";
         if (r->since != TIME_NONE) time_format(r->since, since);
-        fprintf(out, "%-5s %-5s %-10s since %s  %s\n", a->points[r->point].label,
-                r->party >= 0 ? a->parties[r->party].code : "all", status_name(r->status), since,
-                standing_name(r->standing));
+        fprintf(out, "%-5s %-5s %-10s since %s  %s\n", a->points[r->point].label, ruling_party_name(r, a),
+                status_name(r->status), since, standing_name(r->standing));
         fprintf(out, "      %s\n", r->why);
+        print_incidents(out, r);
+        print_voices(out, r);
         print_list(out, "evidence", r->evidence, r->evidence_count);
         print_list(out, "consequences", r->consequences, r->consequence_count);
     }
@@ -135,9 +162,26 @@ void board_print(FILE *out, const agreement_t *a, const rulings_t *rulings, int 
                  "1 minimal, 2 intermediate, 3 full)\n",
             rulings->implementation_percent, scored);
     fprintf(out, "legend: VIOLATED confirmed by a monitor, the council or the party itself; violated? "
-                 "alleged by the other side only; disputed? contested; . not bound\n");
+                 "alleged by the other side only; violated- a breach that has ended; disputed? contested; "
+                 "claimed? the party's word, not verified; LATE fulfilled after the deadline; . not bound\n");
     print_findings(out, a, rulings);
     print_illustrative_note(out, a);
+}
+
+void board_history(FILE *out, const agreement_t *a, const rulings_t *rulings) {
+    for (int i = 0; i < rulings->count; i++) {
+        const ruling_t *r = &rulings->items[i];
+        if (!r->history_count) continue;
+        fprintf(out, "%-5s %-12s", a->points[r->point].label, ruling_party_name(r, a));
+        for (int k = 0; k < r->history_count; k++) {
+            const ruling_change_t *c = &r->history[k];
+            char t[32] = "start";
+            if (c->time != TIME_NONE && c->time != TIME_BEGINNING) time_format(c->time, t);
+            fprintf(out, "%s%s %s%s (%s)", k ? " -> " : " ", t, status_name(c->status), c->ended ? ", ended" : "",
+                    standing_name(c->standing));
+        }
+        fputc('\n', out);
+    }
 }
 
 void board_explain(FILE *out, const agreement_t *a, const rulings_t *rulings, const char *label) {
@@ -152,10 +196,11 @@ void board_explain(FILE *out, const agreement_t *a, const rulings_t *rulings, co
         if (r->point != point) continue;
         char since[32] = "-";
         if (r->since != TIME_NONE) time_format(r->since, since);
-        fprintf(out, "\n%s / %s: %s since %s (%s), score %d\n", pt->label,
-                r->party >= 0 ? a->parties[r->party].code : "all", status_name(r->status), since,
-                standing_name(r->standing), r->score);
+        fprintf(out, "\n%s / %s: %s since %s (%s), score %d\n", pt->label, ruling_party_name(r, a),
+                status_name(r->status), since, standing_name(r->standing), r->score);
         fprintf(out, "%s", r->explanation);
+        print_incidents(out, r);
+        print_voices(out, r);
         print_list(out, "evidence", r->evidence, r->evidence_count);
         print_list(out, "consequences", r->consequences, r->consequence_count);
     }

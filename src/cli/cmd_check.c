@@ -22,7 +22,9 @@ static const char check_usage[] =
     "                    reports after it are ignored. Default: the latest report time\n"
     "  --json            print the rulings as JSON Lines (the interchange spec)\n"
     "  --explain POINT   print the chain behind POINT's rulings: rules, events,\n"
-    "                    reports, times, consequences\n"
+    "                    reports, times, consequences, who confirmed and disputed\n"
+    "  --history         print every ruling's changes of status over time (with\n"
+    "                    --json: a \"history\" array in each ruling)\n"
     "  --quiet           print no per-line messages for rejected reports\n"
     "  --color WHEN      colour the board: auto (default), always, never\n"
     "  --log DB          rule on the signed log instead of files: by default on the\n"
@@ -40,7 +42,7 @@ static const char check_usage[] =
 
 typedef struct {
     time_ms_t as_of;
-    bool json, quiet, record;
+    bool json, quiet, record, history;
     const char *log, *key;
     uint64_t size;
     const char *explain;
@@ -54,7 +56,8 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
         {"explain", required_argument, NULL, 'e'}, {"quiet", no_argument, NULL, 'q'},
         {"color", required_argument, NULL, 'c'}, {"log", required_argument, NULL, 'l'},
         {"size", required_argument, NULL, 's'}, {"record", no_argument, NULL, 'r'},
-        {"key", required_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'}, {0}};
+        {"key", required_argument, NULL, 'k'}, {"history", no_argument, NULL, 'H'},
+        {"help", no_argument, NULL, 'h'}, {0}};
     *o = (check_options_t){.as_of = TIME_NONE, .color = -1, .size = UINT64_MAX};
     char *end;
     int c;
@@ -67,6 +70,7 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
             }
             break;
         case 'j': o->json = true; break;
+        case 'H': o->history = true; break;
         case 'e': o->explain = optarg; break;
         case 'q': o->quiet = true; break;
         case 'c':
@@ -103,34 +107,9 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
     return EXIT_OK;
 }
 
-typedef struct {
-    report_parser_t *parser;
-    engine_t *engine;
-    check_options_t *options;
-} check_feed_t;
-
-/* One line: parsed, validated, and given to the engine; or rejected, named. */
-static bool check_line(void *context, const char *path, long number, const char *line, size_t len) {
-    check_feed_t *feed = context;
-    char reason[320];
-    report_t report;
-    feed->options->read++;
-    if (!report_parse(feed->parser, line, len, &report, reason, sizeof reason)) {
-        feed->options->rejected++;
-        if (!feed->options->quiet) fprintf(stderr, "%s:%ld: rejected: %s\n", path, number, reason);
-        return true;
-    }
-    if (engine_add(feed->engine, &report) == ENGINE_CONFLICT)
-        fprintf(stderr, "%s:%ld: warning: %.*s/%.*s was already reported with other content; "
-                        "the version with the smaller content hash is kept\n",
-                path, number, (int)report.source.len, report.source.ptr, (int)report.id.len, report.id.ptr);
-    return true;
-}
-
 /* Streams one file through the parser into the engine. */
 static int ingest_file(const char *path, report_parser_t *parser, engine_t *engine, check_options_t *o) {
-    check_feed_t feed = {parser, engine, o};
-    return cli_each_line(path, check_line, &feed);
+    return cli_feed_reports(path, parser, engine, o->quiet, &o->read, &o->rejected);
 }
 
 static void print_summary(const engine_t *engine, const check_options_t *o, int files) {
@@ -175,9 +154,15 @@ static int present(const agreement_t *agreement, const rulings_t *rulings, const
         board_explain(stdout, agreement, rulings, o->explain);
     } else if (o->json) {
         buffer_t out = {0};
-        rulings_write_json(rulings, agreement, &out);
+        for (int i = 0; i < rulings->count; i++) {
+            if (o->history) ruling_write_json_history(&rulings->items[i], agreement, &out);
+            else ruling_write_json(&rulings->items[i], agreement, &out);
+            buffer_puts(&out, "\n");
+        }
         if (out.len) fwrite(out.data, 1, out.len, stdout);
         buffer_free(&out);
+    } else if (o->history) {
+        board_history(stdout, agreement, rulings);
     } else {
         board_print(stdout, agreement, rulings, o->color);
     }
@@ -201,6 +186,9 @@ int cmd_check(int argc, char **argv) {
     if (status == EXIT_OK) {
         print_summary(engine, &o, argc - optind - 1);
         rulings_t *rulings = engine_rule(engine, o.as_of);
+        if (rulings->ambiguous_refs)
+            fprintf(stderr, "truce: warning: %ld review reference%s ignored: a bare id names reports of several "
+                            "sources (write SOURCE/ID)\n", rulings->ambiguous_refs, rulings->ambiguous_refs == 1 ? "" : "s");
         status = present(agreement, rulings, &o);
         if (status == EXIT_OK && o.record) status = check_log_record(o.log, o.key, agreement, rulings, &log);
         if (status == EXIT_OK) status = has_findings(rulings) ? EXIT_FINDINGS : o.rejected ? EXIT_REJECTS : EXIT_OK;

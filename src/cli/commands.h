@@ -15,6 +15,7 @@ enum {
 
 int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_incidents(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_log(int argc, char **argv);

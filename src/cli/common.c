@@ -77,6 +77,37 @@ int cli_each_line(const char *path, cli_line_fn on_line, void *context) {
     return EXIT_OK;
 }
 
+typedef struct {
+    report_parser_t *parser;
+    engine_t *engine;
+    bool quiet;
+    long *read, *rejected;
+} feed_t;
+
+/* One line: parsed, validated, and given to the engine; or rejected, named. */
+static bool feed_line(void *context, const char *path, long number, const char *line, size_t len) {
+    feed_t *feed = context;
+    char reason[320];
+    report_t report;
+    (*feed->read)++;
+    if (!report_parse(feed->parser, line, len, &report, reason, sizeof reason)) {
+        (*feed->rejected)++;
+        if (!feed->quiet) fprintf(stderr, "%s:%ld: rejected: %s\n", path, number, reason);
+        return true;
+    }
+    if (engine_add(feed->engine, &report) == ENGINE_CONFLICT)
+        fprintf(stderr, "%s:%ld: warning: %.*s/%.*s was already reported with other content; "
+                        "the version with the smaller content hash is kept\n",
+                path, number, (int)report.source.len, report.source.ptr, (int)report.id.len, report.id.ptr);
+    return true;
+}
+
+int cli_feed_reports(const char *path, report_parser_t *parser, engine_t *engine, bool quiet, long *read,
+                     long *rejected) {
+    feed_t feed = {parser, engine, quiet, read, rejected};
+    return cli_each_line(path, feed_line, &feed);
+}
+
 int cli_usage_error(const char *command, const char *message) {
     cli_error("%s", message);
     fprintf(stderr, "see 'truce %s --help'\n", command);

@@ -16,6 +16,13 @@ bool cli_parse_time(const char *text, time_ms_t *out);
 typedef bool (*cli_line_fn)(void *context, const char *path, long number, const char *line, size_t len);
 int cli_each_line(const char *path, cli_line_fn on_line, void *context);
 
+/* Streams a reports file (`-`: standard input) through the parser into the
+ * engine: rejected lines are named on stderr (unless quiet) and counted,
+ * conflicting versions of a report warned about. Returns like cli_each_line. */
+#include "engine/engine.h"
+int cli_feed_reports(const char *path, report_parser_t *parser, engine_t *engine, bool quiet, long *read,
+                     long *rejected);
+
 /* "truce: error: MESSAGE" and "see 'truce COMMAND --help'"; returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *message);
 /* A whole non-negative decimal number. */

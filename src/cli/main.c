@@ -14,6 +14,7 @@ typedef struct {
 
 static const command_t commands[] = {
     {"check", cmd_check, "hold an agreement against reports and print the rulings"},
+    {"incidents", cmd_incidents, "list every incident behind the rulings, or count them per day"},
     {"lint", cmd_lint, "check an agreement file and report every problem"},
     {"keygen", cmd_keygen, "make a source's Ed25519 signing key and print its registry line"},
     {"sign", cmd_sign, "sign reports with a source's secret key"},
@@ -36,7 +37,7 @@ static void usage(FILE *out) {
           "Holds the parties to a peace agreement: reads the agreement as code and the\n"
           "monitoring reports, and rules per point and party.\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fputs("\n`truce <command> --help` describes a command.\n\n"
           "exit codes:\n"
           "  0  done (check: nothing violated or overdue)\n"

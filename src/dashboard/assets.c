@@ -75,6 +75,8 @@ static const char STYLESHEET[] =
     ".st.st-void, .cell.st-void, .figure.st-void { background: var(--void-bg); color: var(--void-ink); }\n"
     ".st.st-suspended, .cell.st-suspended, .figure.st-suspended { background: var(--suspended-bg); color: var(--suspended-ink); }\n"
     ".st.st-fulfilled, .cell.st-fulfilled, .figure.st-fulfilled { background: var(--fulfilled-bg); color: var(--fulfilled-ink); }\n"
+    ".st.st-claimed, .cell.st-claimed, .figure.st-claimed { background: var(--pending-bg); color: var(--pending-ink); border: 1px dashed var(--fulfilled-line); }\n"
+    ".st.st-observed, .cell.st-observed, .figure.st-observed { background: var(--pending-bg); color: var(--pending-ink); }\n"
     ".st.st-in-effect, .cell.st-in-effect, .figure.st-in-effect { background: var(--in-effect-bg); color: var(--in-effect-ink); }\n"
     ".st.st-pending, .cell.st-pending, .figure.st-pending { background: var(--pending-bg); color: var(--pending-ink); }\n"
     ".st.st-declaratory, .cell.st-declaratory, .figure.st-declaratory { background: var(--declaratory-bg); color: var(--declaratory-ink); }\n"

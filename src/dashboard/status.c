@@ -11,7 +11,9 @@ typedef struct {
 
 /* Indexed by status_t. */
 static const status_look_t LOOKS[] = {
-    [STATUS_FULFILLED] = {"st-fulfilled", "Fulfilled", "✓", "the obligation was met"},
+    [STATUS_FULFILLED] = {"st-fulfilled", "Fulfilled", "✓", "the obligation was met, verified by a monitor or the council"},
+    [STATUS_CLAIMED] = {"st-claimed", "Claimed", "◐", "the party says it complied; no monitor or the council has verified it"},
+    [STATUS_OBSERVED] = {"st-observed", "Observed", "◇", "incidents that name no party: counted, never a party's violation"},
     [STATUS_PENDING] = {"st-pending", "Pending", "○", "not yet in effect: its starting event has not happened"},
     [STATUS_IN_EFFECT] = {"st-in-effect", "In effect", "●", "binding, and nothing reported against it"},
     [STATUS_DECLARATORY] = {"st-declaratory", "Council rules", "§", "not machine-checked: the council rules on it"},
@@ -87,6 +89,7 @@ const ruling_t *dash_find_ruling(const rulings_t *rulings, int point, int party)
 }
 
 const char *dash_party_code(const agreement_t *a, int party) {
+    if (party == RULING_UNATTRIBUTED) return "unattributed";
     return party >= 0 && party < a->party_count ? a->parties[party].code : "all";
 }
 

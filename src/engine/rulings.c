@@ -231,6 +231,8 @@ static void build_declaratory(const replay_t *rp, rulings_t *out, int point_inde
         ruling->evidence = arena_alloc(&out->arena, sizeof(char *));
         ruling->evidence[0] = (char *)rp->engine->reports[assessed].key.ptr;
         ruling->evidence_count = 1;
+        ruling->incident_count = ruling->standing_counts[STANDING_CONFIRMED] = 1;
+        ruling->first = ruling->last = ruling->since;
     }
     ruling->why = arena_strndup(&out->arena, why, strlen(why));
     char explanation[600];

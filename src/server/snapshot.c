@@ -20,7 +20,7 @@ static void write_board_point(buffer_t *out, const agreement_t *a, const rulings
     for (int i = 0; i < rulings->count; i++) {
         const ruling_t *r = &rulings->items[i];
         if (r->point != point) continue;
-        const char *party = r->party >= 0 ? a->parties[r->party].code : "all";
+        const char *party = ruling_party_name(r, a);
         buffer_printf(out, "%s\"%s\":{\"status\":\"%s\",\"standing\":\"%s\",\"evidence\":%d}", first ? "" : ",",
                       party, status_name(r->status), standing_name(r->standing), r->evidence_count);
         first = false;

@@ -43,9 +43,15 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS ruling_state(point TEXT NOT NULL, party TEXT NOT NULL, status TEXT NOT NULL,"
     " PRIMARY KEY(point, party));";
 
-static int slot_of(const agreement_t *a, int point, int party) { return point * (a->party_count + 1) + party + 1; }
+/* Per point: the declaratory ruling, one per party, then the unattributed one. */
+static int slot_of(const agreement_t *a, int point, int party) {
+    return point * (a->party_count + 2) + (party == RULING_UNATTRIBUTED ? a->party_count + 1 : party + 1);
+}
 
-static const char *party_code(const agreement_t *a, int party) { return party >= 0 ? a->parties[party].code : "all"; }
+static const char *party_code(const agreement_t *a, int party) {
+    if (party == RULING_UNATTRIBUTED) return "unattributed";
+    return party >= 0 ? a->parties[party].code : "all";
+}
 
 static int status_of(const char *name) {
     for (int s = 0; s <= STATUS_VIOLATED; s++)
@@ -66,9 +72,10 @@ static bool load_state(webhooks_t *hooks) {
     while (sqlite3_step(s) == SQLITE_ROW) {
         int point = agreement_point(a, text_of((const char *)sqlite3_column_text(s, 0)));
         const char *party_text = (const char *)sqlite3_column_text(s, 1);
-        int party = strcmp(party_text, "all") ? agreement_party(a, text_of(party_text)) : -1;
+        int party = !strcmp(party_text, "all") ? -1 : !strcmp(party_text, "unattributed") ? RULING_UNATTRIBUTED
+                                                     : agreement_party(a, text_of(party_text));
         any = true;
-        if (point >= 0 && (party >= 0 || !strcmp(party_text, "all")))
+        if (point >= 0 && (party >= 0 || party == RULING_UNATTRIBUTED || !strcmp(party_text, "all")))
             hooks->last[slot_of(a, point, party)] = status_of((const char *)sqlite3_column_text(s, 2));
     }
     sqlite3_finalize(s);
@@ -333,7 +340,7 @@ webhooks_t *webhooks_start(server_t *server, char *error, size_t error_size) {
     pthread_cond_init(&hooks->wake, &attributes);
     pthread_condattr_destroy(&attributes);
     const agreement_t *a = server->agreement;
-    hooks->ruling_slots = a->point_count * (a->party_count + 1);
+    hooks->ruling_slots = a->point_count * (a->party_count + 2);
     hooks->last = xmalloc(sizeof *hooks->last * (size_t)hooks->ruling_slots);
     for (int i = 0; i < hooks->ruling_slots; i++) hooks->last[i] = -1;
     if (!open_outbox(hooks, error, error_size) || !(hooks->curl = curl_easy_init())) {
