@@ -94,7 +94,7 @@ static char *rulings_json(const rulings_t *rulings, const agreement_t *a) {
 
 static const ruling_t *find(const rulings_t *rulings, const agreement_t *a, const char *point, const char *party) {
     int p = agreement_point(a, text_of(point));
-    int q = strcmp(party, "all") == 0 ? -1 : agreement_party(a, text_of(party));
+    int q = !strcmp(party, "all") ? -1 : !strcmp(party, "unattributed") ? RULING_UNATTRIBUTED : agreement_party(a, text_of(party));
     for (int i = 0; i < rulings->count; i++)
         if (rulings->items[i].point == p && rulings->items[i].party == q) return &rulings->items[i];
     return NULL;
