@@ -13,7 +13,7 @@
 #include "base/base.h"
 
 static const char usage[] =
-    "usage: truce-gen --count N [--seed S] [--start TIME] [--days D] [--zones DIR]\n\n"
+    "usage: truce-gen --count N [--mix realistic|dense] [--seed S] [--start TIME] [--days D] [--zones DIR]\n\n"
     "Writes N monitoring reports as JSON Lines to standard output: the council's\n"
     "agreement.signed first, then ~96% forces.present along the illustrative front\n"
     "line (RU east/south of it, UA west/north, 0-25 km), ~3% strikes, ~0.5%\n"
@@ -22,6 +22,9 @@ static const char usage[] =
     "prisoner exchanges, withdrawals). The same options give the same bytes.\n\n"
     "options:\n"
     "  --count N     number of lines (suffixes k, M, G: 10M = 10000000); required\n"
+    "  --mix M       realistic (default: about 1% of reports bear on a rule) or\n"
+    "                dense (a busy front: ~12% offensives, ~12% forces inside the\n"
+    "                buffer zone, ~1% reviews, so about a quarter bear on a rule)\n"
     "  --seed S      seed of the pseudo-random generator (default 1)\n"
     "  --start TIME  RFC 3339 time of the signature (default 2026-01-05T10:00:00Z)\n"
     "  --days D      days the reports span (default 365)\n"
@@ -321,6 +324,7 @@ typedef struct generator {
     uint64_t recent_count;
     date_cache_t dates[8];
     time_ms_t start, span;
+    const double *mix;              /* cumulative shares: duplicate, review, offensive, strike, buffer */
     double power_share_ru, power_total; /* today's ZNPP split */
     int week;
 } generator_t;
@@ -528,15 +532,21 @@ static void emit_duplicate(generator_t *g) {
 /* Jitter of the random reports around the cursor: +-45 minutes. */
 #define JITTER_MS (45 * 60 * 1000LL)
 
+/* Cumulative shares of duplicates, reviews, offensives, strikes and forces in
+ * the buffer zone; the rest is routine forces.present along the front. */
+static const double MIX_REALISTIC[] = {0.001, 0.002, 0.007, 0.037, 0.042};
+static const double MIX_DENSE[] = {0.001, 0.011, 0.131, 0.231, 0.351};
+
 static void emit_random_report(generator_t *g, time_ms_t cursor) {
     time_ms_t time = cursor + (time_ms_t)rng_between(&g->rng, -JITTER_MS, JITTER_MS);
     if (time < g->start + 60000) time = g->start + 60000;
     double u = rng_unit(&g->rng);
-    if (u < 0.001) emit_duplicate(g);
-    else if (u < 0.002) emit_review(g, time);
-    else if (u < 0.007) emit_offensive(g, time);
-    else if (u < 0.037) emit_strike(g, time);
-    else if (u < 0.042) emit_buffer_violation(g, time);
+    const double *mix = g->mix;
+    if (u < mix[0]) emit_duplicate(g);
+    else if (u < mix[1]) emit_review(g, time);
+    else if (u < mix[2]) emit_offensive(g, time);
+    else if (u < mix[3]) emit_strike(g, time);
+    else if (u < mix[4]) emit_buffer_violation(g, time);
     else emit_forces(g, time);
 }
 
@@ -657,6 +667,7 @@ typedef struct {
     time_ms_t start;
     double days;
     const char *zones_dir;
+    const double *mix;
 } options_t;
 
 static bool parse_count(const char *text, uint64_t *out) {
@@ -683,8 +694,9 @@ static int parse_options(int argc, char **argv, options_t *o) {
     static const struct option options[] = {
         {"count", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
         {"start", required_argument, NULL, 't'}, {"days", required_argument, NULL, 'd'},
-        {"zones", required_argument, NULL, 'z'}, {"help", no_argument, NULL, 'h'}, {0}};
-    *o = (options_t){0, 1, 0, 365, "plans/ukraine-2025-11/zones"};
+        {"zones", required_argument, NULL, 'z'}, {"mix", required_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'}, {0}};
+    *o = (options_t){0, 1, 0, 365, "plans/ukraine-2025-11/zones", MIX_REALISTIC};
     time_parse_rfc3339("2026-01-05T10:00:00Z", 20, &o->start);
     bool has_count = false;
     int c;
@@ -707,6 +719,11 @@ static int parse_options(int argc, char **argv, options_t *o) {
             if (*end || !(o->days > 0 && o->days < 100000)) return usage_error("--days: not a positive number:", optarg);
             break;
         case 'z': o->zones_dir = optarg; break;
+        case 'm':
+            if (!strcmp(optarg, "realistic")) o->mix = MIX_REALISTIC;
+            else if (!strcmp(optarg, "dense")) o->mix = MIX_DENSE;
+            else return usage_error("--mix: realistic or dense, not", optarg);
+            break;
         case 'h': fputs(usage, stdout); return -1;
         default: fputs(usage, stderr); return 2;
         }
@@ -739,6 +756,7 @@ int main(int argc, char **argv) {
     g.rng.state = o.seed;
     g.start = o.start;
     g.span = (time_ms_t)(o.days * (double)MS_PER_DAY);
+    g.mix = o.mix;
     for (int i = 0; i < 8; i++) g.dates[i].day = -1;
     g.out.data = xmalloc(OUT_CAPACITY);
     generate(&g, o.count);

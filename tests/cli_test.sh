@@ -148,5 +148,46 @@ expect_code "a conflicting duplicate" 1 check --json "$PLAN" "$tmp/conflict.json
 expect_in "conflict warning" err "conflict.jsonl:36: warning: monitor:humanitarian/hc-0005 was already reported with other content"
 expect_in "summary counts the conflict" err '1 conflicting'
 
+# --------------------------------------------------------------- history
+expect_code "check --history" 1 check --history "$PLAN" "$SAMPLE"
+expect_in "history: 10c RU went from in effect to violated" out '^10c +RU +2026-01-05T10:00:00Z in_effect \(none\) -> 2026-03-03T04:00:00Z violated \(confirmed\)'
+expect_code "check --json --history" 1 check --json --history "$PLAN" "$SAMPLE"
+expect_ruling "--json --history: 13 RU in effect, then void" 13 RU '[.history[].status] == ["in_effect","void"]'
+
+# -------------------------------------------------------------- incidents
+CEASEFIRE=$here/data/agreements/ceasefire.truce
+cat > "$tmp/shelling.jsonl" <<'REPORTS'
+{"id":"sig","source":"council","time":"2026-01-01T00:00:00Z","kind":"agreement.signed"}
+{"id":"m1","source":"monitor:m","time":"2026-01-04T10:00:00Z","kind":"shelling","at":[30.3,50.3]}
+{"id":"m2","source":"monitor:m","time":"2026-01-04T17:29:00Z","kind":"shelling","at":[30.3,50.3]}
+{"id":"m3","source":"monitor:m","time":"2026-01-04T17:30:00Z","kind":"shelling","at":[30.3,50.3]}
+{"id":"m4","source":"monitor:m","time":"2026-01-05T09:00:00Z","kind":"shelling","actor":"A","at":[30.3,50.3]}
+{"id":"a1","source":"party:B","time":"2026-01-05T10:00:00Z","kind":"shelling","actor":"A","at":[30.4,50.4]}
+REPORTS
+expect_code "incidents (JSON Lines)" 0 incidents "$CEASEFIRE" "$tmp/shelling.jsonl"
+if [ "$(wc -l < "$tmp/out")" -eq 5 ] && jq -e . "$tmp/out" > /dev/null 2>&1; then ok "incidents: one JSON line per incident"; else fail "incidents: one JSON line per incident" "$(wc -l < "$tmp/out") lines"; fi
+expect_in "incidents: unattributed observation" out '"party":"unattributed","standing":"confirmed","role":"observation"'
+expect_in "incidents: an allegation says so" out '"report":"party:B/a1".*' 
+expect_code "incidents --party A --standing alleged" 0 incidents --party A --standing alleged "$CEASEFIRE" "$tmp/shelling.jsonl"
+if [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -q '"party:B/a1"' "$tmp/out"; then ok "incidents: filters by party and standing"; else fail "incidents: filters" "$(cat "$tmp/out")"; fi
+expect_code "incidents --format csv" 0 incidents --format csv "$CEASEFIRE" "$tmp/shelling.jsonl"
+expect_in "csv header" out '^time,point,rule_line,party,standing,role,counted,report,kind,confirmed_by,disputed_by,contested_by,lon,lat,value,zones'
+if [ "$(wc -l < "$tmp/out")" -eq 6 ]; then ok "csv: a row per incident"; else fail "csv: a row per incident"; fi
+expect_code "incidents --format geojson" 0 incidents --format geojson "$CEASEFIRE" "$tmp/shelling.jsonl"
+if jq -e '.type == "FeatureCollection" and (.features | length) == 5 and .features[0].geometry.type == "Point"' "$tmp/out" > /dev/null; then ok "geojson: a FeatureCollection of points"; else fail "geojson"; fi
+# The mission's day ends at 19:30 Kyiv time (17:30 UTC in winter): m2 (17:29Z)
+# belongs to Jan 4, m3 (17:30Z) to Jan 5.
+expect_code "incidents --daily --day-ends" 0 incidents --daily --by party --day-ends 19:30+02:00 --format csv "$CEASEFIRE" "$tmp/shelling.jsonl"
+expect_in "daily: Jan 4 has the two before the cut-off" out '^2026-01-04,unattributed,2,0,0,0,2'
+expect_in "daily: Jan 5 has the one after it" out '^2026-01-05,unattributed,1,0,0,0,1'
+expect_in "daily: A on Jan 5, confirmed and alleged" out '^2026-01-05,A,1,0,1,0,2'
+expect_code "incidents --daily (calendar days)" 0 incidents --daily --format jsonl "$CEASEFIRE" "$tmp/shelling.jsonl"
+expect_in "daily: calendar days in UTC" out '^\{"day":"2026-01-04","confirmed":3,"claimed":0,"alleged":0,"disputed":0,"total":3\}'
+expect_code "incidents: bad --day-ends" 2 incidents --daily --day-ends 25:00 "$CEASEFIRE" "$tmp/shelling.jsonl"
+expect_code "incidents: unknown point" 2 incidents --point 99 "$CEASEFIRE" "$tmp/shelling.jsonl"
+expect_code "incidents: --by without --daily" 2 incidents --by zone "$CEASEFIRE" "$tmp/shelling.jsonl"
+expect_code "incidents on the sample" 0 incidents --point 10c "$PLAN" "$SAMPLE"
+expect_in "incidents: zones of an incident" out '"zones":\["ukraine","ukraine-held"\]'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

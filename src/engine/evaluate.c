@@ -518,7 +518,8 @@ static void close_share_period(replay_t *rp, const fact_t *timer) {
             else if (norm->breach_since == TIME_NONE) norm->breach_since = timer->time;
             if (norm->void_since == TIME_NONE && share->last_breach[i] && share->evidence_count) {
                 record_violation(rp, (int)timer->target, party, timer->time, share->evidence[0], share->best);
-                for (int k = 0; k < share->evidence_count; k++) keep_evidence(norm, share->evidence[k]);
+                for (int k = 0; k < share->evidence_count; k++) /* its own deliveries: its incidents */
+                    if (rp->engine->reports[share->evidence[k]].to == party) keep_evidence(norm, share->evidence[k]);
             }
         }
         observe(rp, (int)timer->target, party, timer->time, timer->time);
