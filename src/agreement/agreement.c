@@ -156,6 +156,9 @@ static void resolve(parser_t *p) {
     add_point_objects(p);
     if (!a->name) parser_error_at(p, 1, 1, "missing the `agreement NAME \"title\"` line");
     if (!a->party_count) parser_error_at(p, 1, 1, "the agreement declares no party");
+    if (a->rule_count > AGREEMENT_MAX_INDEX || a->event_count > AGREEMENT_MAX_INDEX || a->point_count > AGREEMENT_MAX_INDEX)
+        parser_error_at(p, 1, 1, "the agreement has %d rules, %d events and %d points: at most %d of each can be checked",
+                        a->rule_count, a->event_count, a->point_count, AGREEMENT_MAX_INDEX);
     if (a->assessment_kind >= 0 && (a->kinds[a->assessment_kind].required & (FIELD_TARGET | FIELD_VALUE)) !=
                                        (FIELD_TARGET | FIELD_VALUE))
         parser_error_at(p, a->kinds[a->assessment_kind].line, 1,

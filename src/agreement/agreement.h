@@ -13,6 +13,9 @@
 #define RULE_MAX_TARGETS 8
 #define EVENT_MAX_AFTER 8
 #define RULE_MAX_VERIFIERS 8
+/* Rules, events and points are indexed in 23 bits by the engine (a fact is
+ * 16 bytes); lint refuses an agreement with more. */
+#define AGREEMENT_MAX_INDEX ((1 << 23) - 1)
 
 /* Report fields, as bits, for a kind's required fields. */
 enum {

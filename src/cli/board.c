@@ -76,6 +76,8 @@ static void print_row(FILE *out, const agreement_t *a, const rulings_t *rulings,
     const point_t *pt = &a->points[point];
     fprintf(out, "%-5s %-34.34s", pt->label, pt->title ? pt->title : "");
     const ruling_t *all = find_ruling(rulings, point, -1);
+    for (int p = 0; all && p < a->party_count; p++) /* a point with rules and a declaratory part: the rules show */
+        if (find_ruling(rulings, point, p)) all = NULL;
     if (all) {
         static const char *scale[] = {"not begun", "minimal", "intermediate", "full"};
         char text[64];

@@ -75,6 +75,8 @@ static void ruling_cell(buffer_t *out, const ruling_t *r) {
 static void board_row(buffer_t *out, const dashboard_view_t *view, int point) {
     const agreement_t *a = view->agreement;
     const ruling_t *all = dash_find_ruling(view->rulings, point, -1);
+    for (int p = 0; all && p < a->party_count; p++) /* a point with rules and a declaratory part: the rules show */
+        if (dash_find_ruling(view->rulings, point, p)) all = NULL;
     buffer_printf(out, "<tr%s>", all ? " class=\"declaratory\"" : "");
     point_heading_cell(out, view, &a->points[point]);
     if (all) {

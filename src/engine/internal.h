@@ -27,7 +27,6 @@ typedef enum { FACT_RULE, FACT_HELD, FACT_EVENT, FACT_TIMER, FACT_ASSESSMENT, FA
 
 /* Rules, events and points are indexed in 23 bits (lint refuses more); the
  * party in 6, where UNATTRIBUTED_PARTY stands for a report naming none. */
-#define FACT_MAX_TARGETS (1u << 23)
 #define UNATTRIBUTED_PARTY AGREEMENT_MAX_PARTIES
 
 /* "Report R bears on rule (or event) T for party P." Timers are added at
