@@ -15,7 +15,10 @@
 
 #define LOG_FORMAT "truce-log v1"
 
+/* One transaction: a process killed while creating the log leaves either no
+ * tables or every table with its format mark, never tables without it. */
 static const char *const SCHEMA =
+    "BEGIN IMMEDIATE;"
     "CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS entries("
     "  idx INTEGER PRIMARY KEY,"      /* position in the log, from 0 */
@@ -30,7 +33,8 @@ static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS tree_heads("
     "  seq INTEGER PRIMARY KEY, tree_size INTEGER NOT NULL, timestamp_ms INTEGER NOT NULL,"
     "  root_hash BLOB NOT NULL, signature BLOB NOT NULL);"
-    "INSERT OR IGNORE INTO meta(name, value) VALUES('format', '" LOG_FORMAT "');";
+    "INSERT OR IGNORE INTO meta(name, value) VALUES('format', '" LOG_FORMAT "');"
+    "COMMIT;";
 
 enum {
     SQL_INSERT_ENTRY, SQL_FIND_ENTRY, SQL_ENTRY_BYTES, SQL_LEAF_HASH, SQL_NODE_HASH, SQL_INSERT_NODE,
