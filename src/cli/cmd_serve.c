@@ -29,6 +29,8 @@ static const char serve_usage[] =
     "                       commits and serves the council-only endpoints\n"
     "  --origin ORIGIN      the log's name in its checkpoints (default: the log's, else\n"
     "                       truce/<agreement name>); also served: /checkpoint, /tile/...\n"
+    "  --policy FILE        a tlog-policy file: each new checkpoint goes to its witnesses\n"
+    "                       (those with a URL); /checkpoint serves it cosigned\n"
     "  --webhook URL        POST every ruling change to URL (repeatable, at least once,\n"
     "                       retried with backoff; outbox in DB.outbox)\n"
     "  --max-body BYTES     largest request body (default 1048576)\n"
@@ -134,7 +136,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         {"header-timeout", required_argument, NULL, 'H'}, {"body-timeout", required_argument, NULL, 'T'},
         {"max-body-total", required_argument, NULL, 'M'},
         {"sign-request", no_argument, NULL, 'S'}, {"body", required_argument, NULL, 'B'},
-        {"origin", required_argument, NULL, 'O'},
+        {"origin", required_argument, NULL, 'O'}, {"policy", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     server_options_defaults(&o->server);
@@ -151,6 +153,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
             break;
         case 'S': o->sign_request = true; break;
         case 'O': o->server.origin = optarg; break;
+        case 'P': o->server.policy_path = optarg; break;
         case 'B': o->body_file = optarg; break;
         case 'h': fputs(serve_usage, stdout); return -1;
         case '?': return usage_error("%s", "bad option");

@@ -16,7 +16,7 @@
 #include "tlog/tlog.h"
 
 static const char USAGE[] =
-    "usage: truce verify --log DB --agreement FILE [--checkpoint FILE]... [--origin ORIGIN]\n"
+    "usage: truce verify --log DB --agreement FILE [--checkpoint FILE]... [--policy FILE] [--origin ORIGIN]\n"
     "       truce verify --inclusion PROOF.json --sth STH.json --entry ENTRY (--council-key BASE64 | --agreement FILE)\n"
     "       truce verify --consistency PROOF.json --old STH.json --new STH.json (--council-key BASE64 | --agreement FILE)\n\n"
     "The first form checks a log end to end: the database's integrity, every\n"
@@ -27,7 +27,9 @@ static const char USAGE[] =
     "carry the council's signature for the log's origin, and the log must still\n"
     "hold its size with the same root, or the log was rolled back or rewritten.\n"
     "Each problem is printed on its own line, naming the entry, tree head or\n"
-    "checkpoint. The origin is the log's recorded one unless --origin is given.\n\n"
+    "checkpoint. The origin is the log's recorded one unless --origin is given.\n"
+    "With --policy FILE (c2sp.org/tlog-policy: witnesses and a quorum), the kept\n"
+    "checkpoints and the log's latest one must also carry the quorum's cosignatures.\n\n"
     "The other forms need no log: a party holding a signed tree head checks that\n"
     "an entry (a report line, or a line of `truce log entries`) is in the log, or\n"
     "that a newer head extends an older one. They print one line: 'valid: ...' or\n"
@@ -38,6 +40,7 @@ static const char USAGE[] =
 
 typedef struct {
     const char *log, *agreement, *inclusion, *consistency, *sth, *entry, *old_sth, *new_sth, *council_key, *origin;
+    const char *policy;
     const char *kept[MAX_KEPT];
     int kept_count;
 } verify_options_t;
@@ -51,7 +54,8 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         {"sth", required_argument, NULL, 's'}, {"entry", required_argument, NULL, 'e'},
         {"old", required_argument, NULL, 'o'}, {"new", required_argument, NULL, 'n'},
         {"council-key", required_argument, NULL, 'k'}, {"checkpoint", required_argument, NULL, 'p'},
-        {"origin", required_argument, NULL, 'g'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"origin", required_argument, NULL, 'g'}, {"policy", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int c;
     optind = 1;
@@ -67,6 +71,7 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         case 'n': o->new_sth = optarg; break;
         case 'k': o->council_key = optarg; break;
         case 'g': o->origin = optarg; break;
+        case 'P': o->policy = optarg; break;
         case 'p':
             if (o->kept_count == MAX_KEPT) return usage_error("at most 64 --checkpoint files");
             o->kept[o->kept_count++] = optarg;
@@ -79,7 +84,7 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
     if ((o->log != NULL) + (o->inclusion != NULL) + (o->consistency != NULL) != 1)
         return usage_error("give exactly one of --log, --inclusion or --consistency");
     if (o->log && !o->agreement) return usage_error("--log needs --agreement FILE (the key registry)");
-    if (!o->log && o->kept_count) return usage_error("--checkpoint goes with --log DB");
+    if (!o->log && (o->kept_count || o->policy)) return usage_error("--checkpoint and --policy go with --log DB");
     if (o->inclusion && (!o->sth || !o->entry)) return usage_error("--inclusion needs --sth STH.json and --entry ENTRY");
     if (o->consistency && (!o->old_sth || !o->new_sth)) return usage_error("--consistency needs --old STH.json and --new STH.json");
     if (!o->log && !o->council_key == !o->agreement) return usage_error("give exactly one of --council-key BASE64 or --agreement FILE");
@@ -110,6 +115,8 @@ static bool validate_report(void *context, const char *bytes, size_t len, char *
 typedef struct {
     ledger_t *ledger;
     tlog_verifier_t council;
+    const tlog_policy_t *policy;  /* NULL: no witness quorum required */
+    uint64_t latest_seq;          /* the stored checkpoint the policy applies to */
     printer_t *printer;
     uint64_t problems, count;
 } checkpoint_check_t;
@@ -129,7 +136,7 @@ static void checkpoint_problem(checkpoint_check_t *c, const char *name, const ch
 
 /* One checkpoint against the log: the council signed it, and the log still
  * holds exactly that tree at its size. */
-static void check_checkpoint(checkpoint_check_t *c, const char *name, const char *note, size_t len) {
+static void check_checkpoint(checkpoint_check_t *c, const char *name, const char *note, size_t len, bool witnessed) {
     tlog_checkpoint_t cp;
     char error[LEDGER_ERROR_SIZE];
     c->count++;
@@ -137,6 +144,8 @@ static void check_checkpoint(checkpoint_check_t *c, const char *name, const char
         checkpoint_problem(c, name, "not a council checkpoint of this log: %s", error);
         return;
     }
+    if (witnessed && c->policy && !tlog_policy_check(c->policy, &c->council, note, len, &cp, error, sizeof error))
+        checkpoint_problem(c, name, "size %llu: %s", (unsigned long long)cp.size, error);
     uint64_t size = ledger_size(c->ledger);
     uint8_t root[LEDGER_HASH_SIZE];
     if (cp.size > size) {
@@ -155,8 +164,15 @@ static bool check_stored(void *context, uint64_t seq, uint64_t tree_size, const 
     (void)tree_size;
     char name[64];
     snprintf(name, sizeof name, "checkpoint %llu", (unsigned long long)seq);
-    check_checkpoint(context, name, note, len);
+    checkpoint_check_t *c = context;
+    check_checkpoint(c, name, note, len, seq == c->latest_seq);
     return true;
+}
+
+static bool latest_seq(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
+    (void)tree_size, (void)note, (void)len;
+    *(uint64_t *)context = seq;
+    return false;
 }
 
 /* The origin the checkpoints must carry: --origin, else the log's, else the agreement's default. */
@@ -186,16 +202,27 @@ static uint64_t verify_checkpoints(ledger_t *ledger, const verify_options_t *o, 
         print_problem(printer, error);
         return 1;
     }
-    if (!ledger_foreach_checkpoint(ledger, false, check_stored, &c, error, sizeof error)) {
+    buffer_t policy_text = {0};
+    tlog_policy_t *policy = NULL;
+    if (o->policy && !buffer_read_file(&policy_text, o->policy)) {
+        checkpoint_problem(&c, o->policy, "cannot read: %s", strerror(errno));
+    } else if (o->policy && !(policy = tlog_policy_parse(policy_text.data, policy_text.len, error, sizeof error))) {
+        checkpoint_problem(&c, o->policy, "%s", error);
+    }
+    buffer_free(&policy_text);
+    c.policy = policy;
+    if (!ledger_foreach_checkpoint(ledger, true, latest_seq, &c.latest_seq, error, sizeof error)
+        || !ledger_foreach_checkpoint(ledger, false, check_stored, &c, error, sizeof error)) {
         print_problem(printer, error);
         c.problems++;
     }
     for (int i = 0; i < o->kept_count; i++) {
         buffer_t note = {0};
         if (!buffer_read_file(&note, o->kept[i])) checkpoint_problem(&c, o->kept[i], "cannot read: %s", strerror(errno));
-        else check_checkpoint(&c, o->kept[i], note.data, note.len);
+        else check_checkpoint(&c, o->kept[i], note.data, note.len, true);
         buffer_free(&note);
     }
+    tlog_policy_free(policy);
     *count = c.count;
     return c.problems;
 }

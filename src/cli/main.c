@@ -21,6 +21,7 @@ static const command_t commands[] = {
     {"log", cmd_log, "append signed reports to the log; print tree heads, proofs, entries"},
     {"verify", cmd_verify, "verify a log end to end, or a proof against a signed tree head"},
     {"serve", cmd_serve, "serve the rulings: JSON API, live dashboard, signed report intake"},
+    {"witness", cmd_witness, "run a witness that cosigns a log's checkpoints only if they extend the last"},
 };
 
 void cli_error(const char *format, ...) {

@@ -115,6 +115,7 @@ bool council_head_now(server_t *server, char *error, size_t error_size) {
     if (!tlog_checkpoint_sign(server->ledger, server->options.council, server->options.origin, fallback, NULL, error,
                               error_size))
         return false;
+    witnesses_notify(server->witnesses);
     server_set_head(server, &head);
     server->head_signed_size = head.tree_size;
     return true;

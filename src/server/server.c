@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "server/server_internal.h"
+#include "tlog/tlog.h"
 
 #define EXIT_CODE_OK 0
 #define EXIT_CODE_INPUT 3
@@ -193,7 +194,24 @@ static void shut_down(server_t *server) {
     writer_stop(server);
     webhooks_stop(server->webhooks);
     server->webhooks = NULL;
+    witnesses_stop(server->witnesses);
+    server->witnesses = NULL;
     fprintf(stderr, "truce: stopped; the log holds %llu entries\n", (unsigned long long)ledger_size(server->ledger));
+}
+
+/* --policy: the witnesses of the log's checkpoints (the origin is recorded by now). */
+static bool start_witnesses(server_t *server) {
+    char error[LEDGER_ERROR_SIZE] = "";
+    buffer_t origin = {0};
+    bool found = false;
+    if (!server->options.council) snprintf(error, sizeof error, "--policy needs --council-key (only the council's checkpoints are witnessed)");
+    else if (tlog_log_origin(server->ledger, &origin, &found, error, sizeof error) && found) {
+        buffer_append(&origin, "", 1);
+        server->witnesses = witnesses_start(server, server->options.council->public_key, origin.data, error, sizeof error);
+    }
+    buffer_free(&origin);
+    if (!server->witnesses) fprintf(stderr, "truce: error: witnesses: %s\n", *error ? error : "the log has no origin");
+    return server->witnesses != NULL;
 }
 
 static int start_and_serve(server_t *server, const sigset_t *signals) {
@@ -204,11 +222,18 @@ static int start_and_serve(server_t *server, const sigset_t *signals) {
         fprintf(stderr, "truce: error: webhook outbox: %s\n", error);
         return EXIT_CODE_INPUT;
     }
+    if (server->options.policy_path && !start_witnesses(server)) {
+        webhooks_stop(server->webhooks);
+        server->webhooks = NULL;
+        return EXIT_CODE_INPUT;
+    }
     if (!writer_start(server) || !connection_watch_start(server->watch) || !http_start(server, error, sizeof error)) {
         fprintf(stderr, "truce: error: %s\n", *error ? error : "cannot start the writer thread");
         writer_stop(server);
         webhooks_stop(server->webhooks);
         server->webhooks = NULL;
+        witnesses_stop(server->witnesses);
+        server->witnesses = NULL;
         return EXIT_CODE_INTERNAL;
     }
     print_serving(server);
@@ -224,11 +249,11 @@ int server_run(const server_options_t *options) {
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, &previous);   /* every thread started below inherits it */
     signal(SIGPIPE, SIG_IGN);
-    if (options->webhook_count) curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (options->webhook_count || options->policy_path) curl_global_init(CURL_GLOBAL_DEFAULT);
     server_t *server = server_new(options);
     int status = start_and_serve(server, &signals);
     server_free(server);
-    if (options->webhook_count) curl_global_cleanup();
+    if (options->webhook_count || options->policy_path) curl_global_cleanup();
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     return status;
 }

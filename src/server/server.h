@@ -22,6 +22,7 @@ typedef struct {
     uint16_t port;                         /* 0: any free port (printed on start) */
     const ledger_secret_key_t *council;    /* NULL: the server signs no tree heads or records */
     const char *origin;                    /* checkpoints' origin; NULL: the log's, else truce/<agreement name> */
+    const char *policy_path;               /* tlog-policy file: witnesses to cosign each checkpoint; NULL: none */
     const char *webhooks[SERVER_MAX_WEBHOOKS];
     int webhook_count;
     size_t max_body;                       /* bytes per request body (default 1 MiB) */

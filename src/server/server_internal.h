@@ -255,6 +255,15 @@ bool pages_evidence(void *context, const char *key, dashboard_evidence_t *out);
 enum MHD_Result tiles_checkpoint(request_t *request);
 enum MHD_Result tiles_tile(request_t *request);
 
+/* ------------------------------------------------------------ witnesses.c */
+typedef struct witnesses witnesses_t;
+/* Reads the policy (options.policy_path) and starts the thread that submits
+ * each new checkpoint of origin to its witnesses; NULL with the reason. */
+witnesses_t *witnesses_start(server_t *server, const uint8_t council_key[LEDGER_PUBLIC_KEY_SIZE], const char *origin,
+                             char *error, size_t error_size);
+void witnesses_notify(witnesses_t *witnesses);   /* a new checkpoint is stored; NULL-safe */
+void witnesses_stop(witnesses_t *witnesses);     /* NULL-safe */
+
 /* ------------------------------------------------------------ server.c */
 struct server {
     server_options_t options;
@@ -298,6 +307,7 @@ struct server {
     client_limiter_t *clients;
     sse_hub_t *sse;
     webhooks_t *webhooks;
+    witnesses_t *witnesses;              /* --policy: the checkpoint's witnesses */
     council_guard_t *guard;
     connection_watch_t *watch;
     atomic_size_t body_bytes;            /* request body bytes held, all connections */

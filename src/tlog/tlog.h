@@ -104,6 +104,24 @@ bool tlog_checkpoint_sign(ledger_t *ledger, const ledger_secret_key_t *council, 
 bool tlog_log_origin(ledger_t *ledger, buffer_t *out, bool *found, char *error, size_t error_size);
 
 /* ---------------------------------------------------------------------------
+ * Trust policies (c2sp.org/tlog-policy): the logs, the witnesses (with their
+ * submission URLs) and the quorum of cosignatures a checkpoint needs.
+ * ------------------------------------------------------------------------ */
+#define TLOG_POLICY_MAX 32   /* logs, witnesses, groups: the spec's recommended minimum */
+
+typedef struct tlog_policy tlog_policy_t;
+/* Parses a policy file; NULL with "line N: reason" on error. Caller frees. */
+tlog_policy_t *tlog_policy_parse(const char *text, size_t len, char *error, size_t error_size);
+void tlog_policy_free(tlog_policy_t *policy);   /* NULL-safe */
+size_t tlog_policy_witnesses(const tlog_policy_t *policy, const tlog_verifier_t **keys);
+const char *tlog_policy_witness_url(const tlog_policy_t *policy, size_t index);   /* NULL when none */
+size_t tlog_policy_logs(const tlog_policy_t *policy, const tlog_verifier_t **keys);
+/* Opens a checkpoint signed by log_key and checks that the policy's quorum of
+ * witnesses cosigned it. False with the reason (naming who cosigned) if not. */
+bool tlog_policy_check(const tlog_policy_t *policy, const tlog_verifier_t *log_key, const char *note, size_t len,
+                       tlog_checkpoint_t *checkpoint, char *error, size_t error_size);
+
+/* ---------------------------------------------------------------------------
  * Tiles (c2sp.org/tlog-tiles): tile/<L>/<N>[.p/<W>] holds the hashes of
  * subtrees of 256^L entries; tile/entries/<N>[.p/<W>] the entries themselves,
  * each prefixed by its length (16 bits, big-endian).
