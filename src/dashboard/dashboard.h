@@ -7,7 +7,9 @@
  *   /                      dashboard_board        /map       dashboard_map
  *   /timeline              dashboard_timeline     /point/L   dashboard_point (404: dashboard_not_found)
  *   /evidence/SOURCE/ID    dashboard_evidence (the key percent-encoded, but for ':' '/' '@')
+ *   /incidents             dashboard_incidents    /report    dashboard_report
  *   /static/truce.css      dashboard_stylesheet   /static/truce.js   dashboard_script
+ * Every page takes ?as_of=TIME (the rulings as of that time; links keep it).
  * A request with the header "X-Truce-Fragment: 1" gets fragment = true (send
  * "Vary: X-Truce-Fragment"). The script listens to /v1/events (server-sent
  * events; event "rulings" when a ruling changed, any data) and refetches the
@@ -22,6 +24,7 @@
 #include "agreement/agreement.h"
 #include "base/base.h"
 #include "engine/engine.h"
+#include "export/export.h"
 #include "ledger/ledger.h"
 
 /* What the server knows about one report, for the point and evidence pages.
@@ -34,6 +37,8 @@ typedef struct {
     bool signature_checked;    /* false: the signature was not checked */
     signature_check_t signature;
     char signature_note[LEDGER_ERROR_SIZE]; /* the reason, when not valid */
+    bool has_index;            /* the report's position in the log, for the downloads */
+    uint64_t index;
 } dashboard_evidence_t;
 
 /* Looks up a report by its "source/id" key. Returns false when the server
@@ -67,7 +72,21 @@ typedef struct {
     dashboard_evidence_fn evidence;    /* optional: without it, evidence is listed by key only */
     void *evidence_context;
     dashboard_links_t links;           /* DASHBOARD_LINKS_SERVER (0) by default */
+    const incidents_t *incidents;      /* optional: every incident, for the evidence pages */
+    const char *as_of_query;           /* optional "2026-03-01T00:00:00Z": a page ruled at that time;
+                                          every link keeps it (?as_of=...) */
 } dashboard_view_t;
+
+/* The incidents page's request: which incidents, which page of them, how
+ * days are counted. */
+typedef struct {
+    incident_filter_t filter;
+    daily_options_t days;
+    const char *day_ends;              /* as given ("19:30+02:00"), or NULL */
+    long page;                         /* from 0; DASHBOARD_INCIDENTS_PER_PAGE a page */
+} dashboard_incident_query_t;
+
+#define DASHBOARD_INCIDENTS_PER_PAGE 100
 
 /* Pages. Each appends a whole HTML document, or with fragment only its
  * <main> element (what the script swaps in on a live refresh, requested with
@@ -88,6 +107,13 @@ bool dashboard_point(buffer_t *out, const dashboard_view_t *view, const char *la
  * Returns false, appending nothing, when neither the engine nor the evidence
  * callback knows the key. */
 bool dashboard_evidence(buffer_t *out, const dashboard_view_t *view, const char *key, bool fragment);
+/* Every incident, filtered and paged, with the per-day counts as a chart and
+ * links to download the same selection as CSV or GeoJSON. */
+void dashboard_incidents(buffer_t *out, const dashboard_view_t *view, const incidents_t *incidents,
+                         const dashboard_incident_query_t *query, bool fragment);
+/* A printable council report: every point with its words, rulings, findings
+ * and history, one section each. */
+void dashboard_report(buffer_t *out, const dashboard_view_t *view, bool fragment);
 /* A "not found" page naming what was asked for (for the server's 404s). */
 void dashboard_not_found(buffer_t *out, const dashboard_view_t *view, const char *what, bool fragment);
 
@@ -98,6 +124,7 @@ void dashboard_script(buffer_t *out);
 /* The pages, for links and for the file names of a static snapshot. */
 typedef enum {
     DASHBOARD_PAGE_BOARD, DASHBOARD_PAGE_MAP, DASHBOARD_PAGE_TIMELINE, DASHBOARD_PAGE_POINT, DASHBOARD_PAGE_EVIDENCE,
+    DASHBOARD_PAGE_INCIDENTS, DASHBOARD_PAGE_REPORT,
 } dashboard_page_t;
 
 /* Appends the file name of a page in a static snapshot: "index.html",

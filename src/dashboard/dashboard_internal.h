@@ -36,6 +36,10 @@ void dash_ruling_subject(buffer_t *out, const dashboard_view_t *view, const ruli
 /* A ruling's evidence and consequences rows (each only when it has any). */
 void dash_ruling_keys(buffer_t *out, const dashboard_view_t *view, const ruling_t *r);
 
+/* incidents.c: one incident as a table row (time, point, party, standing,
+ * role, report, who confirmed or disputed it, position). */
+void dash_incident_row(buffer_t *out, const dashboard_view_t *view, const incident_t *incident);
+
 /* page.c: the shell around every page */
 void dash_page_open(buffer_t *out, const dashboard_view_t *view, int nav_page, const char *title,
                     bool fragment);

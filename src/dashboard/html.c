@@ -53,6 +53,8 @@ void dashboard_snapshot_file(buffer_t *out, dashboard_page_t page, const char *a
     case DASHBOARD_PAGE_BOARD: buffer_puts(out, "index.html"); return;
     case DASHBOARD_PAGE_MAP: buffer_puts(out, "map.html"); return;
     case DASHBOARD_PAGE_TIMELINE: buffer_puts(out, "timeline.html"); return;
+    case DASHBOARD_PAGE_INCIDENTS: buffer_puts(out, "incidents.html"); return;
+    case DASHBOARD_PAGE_REPORT: buffer_puts(out, "report.html"); return;
     case DASHBOARD_PAGE_POINT: buffer_puts(out, "point-"); break;
     case DASHBOARD_PAGE_EVIDENCE: buffer_puts(out, "evidence-"); break;
     }
@@ -60,9 +62,10 @@ void dashboard_snapshot_file(buffer_t *out, dashboard_page_t page, const char *a
     buffer_puts(out, ".html");
 }
 
-/* The server's routes: /, /map, /timeline, /point/LABEL, /evidence/SOURCE/ID. */
+/* The server's routes: /, /map, /timeline, /point/LABEL, /evidence/SOURCE/ID,
+ * /incidents, /report. */
 static void append_route(buffer_t *out, dashboard_page_t page, const char *arg) {
-    static const char *const ROUTES[] = {"/", "/map", "/timeline", "/point/", "/evidence/"};
+    static const char *const ROUTES[] = {"/", "/map", "/timeline", "/point/", "/evidence/", "/incidents", "/report"};
     buffer_puts(out, ROUTES[page]);
     if (page == DASHBOARD_PAGE_POINT || page == DASHBOARD_PAGE_EVIDENCE) append_escaped_arg(out, arg ? arg : "", false);
 }
@@ -71,6 +74,10 @@ void dash_href(buffer_t *out, const dashboard_view_t *view, dashboard_page_t pag
     buffer_t target = {0};
     if (view->links == DASHBOARD_LINKS_FILES) dashboard_snapshot_file(&target, page, arg);
     else append_route(&target, page, arg);
+    if (view->as_of_query && view->links == DASHBOARD_LINKS_SERVER) { /* a permalink stays at its time */
+        buffer_puts(&target, "?as_of=");
+        append_escaped_arg(&target, view->as_of_query, false);
+    }
     dashboard_html_escape(out, target.data, target.len);
     buffer_free(&target);
 }

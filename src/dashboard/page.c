@@ -44,6 +44,8 @@ static void masthead(buffer_t *out, const dashboard_view_t *view, int nav_page) 
     nav_item(out, view, DASHBOARD_PAGE_BOARD, nav_page, "Board");
     nav_item(out, view, DASHBOARD_PAGE_MAP, nav_page, "Map");
     nav_item(out, view, DASHBOARD_PAGE_TIMELINE, nav_page, "Timeline");
+    nav_item(out, view, DASHBOARD_PAGE_INCIDENTS, nav_page, "Incidents");
+    nav_item(out, view, DASHBOARD_PAGE_REPORT, nav_page, "Report");
     buffer_puts(out, "</ul></nav>\n<p id=\"live\" class=\"live\" role=\"status\" aria-live=\"polite\"></p>\n"
                      "</div></header>\n");
 }
@@ -51,8 +53,9 @@ static void masthead(buffer_t *out, const dashboard_view_t *view, int nav_page) 
 /* "As of ...; log of N reports, head abcd…" — inside <main>, so that a live
  * refresh updates it. */
 static void as_of_line(buffer_t *out, const dashboard_view_t *view) {
-    buffer_puts(out, "<p class=\"as-of\">Rulings as of ");
+    buffer_puts(out, view->as_of_query ? "<p class=\"as-of past\">Rulings <strong>as they stood on " : "<p class=\"as-of\">Rulings as of ");
     dash_time(out, view->rulings->as_of);
+    if (view->as_of_query) buffer_puts(out, "</strong> (a permalink; <a href=\"/\">now</a>)");
     if (view->has_tree_head) {
         buffer_printf(out, " · log of %llu report%s", (unsigned long long)view->tree_size,
                       view->tree_size == 1 ? "" : "s");

@@ -35,7 +35,8 @@ static void render_cached(server_t *server, job_t *job) {
     job->content_type = HTML;
 }
 
-static enum MHD_Result serve_slot(request_t *request, int slot) {
+static enum MHD_Result serve_slot(request_t *request, int slot, const char *arg) {
+    if (query(request, "as_of")) return views_page(request, slot, arg); /* a permalink: ruled for it */
     bool fragment = wants_fragment(request);
     snapshot_t *snapshot = snapshot_acquire(request->server);
     const buffer_t *page = snapshot_page(snapshot, slot, fragment);
@@ -46,35 +47,22 @@ static enum MHD_Result serve_slot(request_t *request, int slot) {
 }
 
 enum MHD_Result page_fixed(request_t *request) {
-    int slot = !strcmp(request->url, "/map") ? SLOT_MAP : !strcmp(request->url, "/timeline") ? SLOT_TIMELINE : SLOT_BOARD;
-    return serve_slot(request, slot);
+    int slot = !strcmp(request->url, "/map") ? SLOT_MAP : !strcmp(request->url, "/timeline") ? SLOT_TIMELINE
+             : !strcmp(request->url, "/report") ? SLOT_REPORT : SLOT_BOARD;
+    return serve_slot(request, slot, NULL);
 }
 
 enum MHD_Result page_point(request_t *request) {
     const char *label = request->url + strlen("/point/");
     int point = agreement_point(request->server->agreement, text_of(label));
     if (point < 0) return page_not_found(request, label);
-    return serve_slot(request, SLOT_FIRST_POINT + point);
-}
-
-static void render_evidence(server_t *server, job_t *job) {
-    dashboard_view_t view;
-    snapshot_view(server, job->snapshot, &view);
-    job->content_type = HTML;
-    job->status = MHD_HTTP_OK;
-    if (dashboard_evidence(&job->body, &view, job->arg, job->fragment)) return;
-    job->status = MHD_HTTP_NOT_FOUND;
-    dashboard_not_found(&job->body, &view, job->arg, job->fragment);
+    return serve_slot(request, SLOT_FIRST_POINT + point, label);
 }
 
 enum MHD_Result page_evidence(request_t *request) {
     const char *key = request->url + strlen("/evidence/");
     if (strlen(key) >= sizeof ((job_t *)0)->arg) return page_not_found(request, "(a key too long)");
-    job_t *job = job_new(render_evidence);
-    snprintf(job->arg, sizeof job->arg, "%s", key);
-    job->snapshot = snapshot_acquire(request->server);
-    job->fragment = wants_fragment(request);
-    return respond_later(request, job);
+    return views_page(request, SLOT_EVIDENCE, key);
 }
 
 enum MHD_Result page_asset(request_t *request) {

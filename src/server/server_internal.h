@@ -58,8 +58,11 @@ bool client_limiter_take(client_limiter_t *limiter, uint32_t address);    /* fal
 void client_limiter_refund(client_limiter_t *limiter, uint32_t address);  /* gives back a taken token */
 
 /* ------------------------------------------------------------ snapshot.c */
-/* Cached pages: the three fixed pages, then one slot per point. */
-enum { SLOT_BOARD, SLOT_MAP, SLOT_TIMELINE, SLOT_FIRST_POINT };
+/* Cached pages: the fixed pages, then one slot per point. Per-request pages
+ * (evidence, incidents, any page ?as_of=) use the negative kinds. */
+enum { SLOT_BOARD, SLOT_MAP, SLOT_TIMELINE, SLOT_REPORT, SLOT_FIRST_POINT };
+enum { SLOT_EVIDENCE = -1, SLOT_INCIDENTS = -2, SLOT_INCIDENTS_CSV = -3, SLOT_INCIDENTS_GEOJSON = -4,
+       SLOT_RULINGS_CSV = -5 };
 
 /* The rulings at one moment and everything derived from them. Immutable once
  * published, but for the page cache, which the writer fills on demand. */
@@ -77,6 +80,7 @@ typedef struct {
     int slot_count;
     buffer_t *pages;               /* [slot * 2 + fragment] */
     bool *ready;
+    incidents_t *incidents;        /* every incident, made on first use by the writer */
 } snapshot_t;
 
 /* Takes ownership of rulings and of their JSON Lines; copies the changes. */
@@ -90,6 +94,8 @@ const buffer_t *snapshot_page(snapshot_t *snapshot, int slot, bool fragment);
 void snapshot_render_page(server_t *server, snapshot_t *snapshot, int slot, bool fragment);
 /* The view the dashboard renders from (writer thread, for engine access). */
 void snapshot_view(server_t *server, const snapshot_t *snapshot, dashboard_view_t *view);
+/* Writer thread only: every incident as of the snapshot's rulings, made once. */
+const incidents_t *snapshot_incidents(server_t *server, snapshot_t *snapshot);
 
 /* ------------------------------------------------------------ writer.c */
 typedef enum { ITEM_PENDING, ITEM_ACCEPTED, ITEM_DUPLICATE, ITEM_REJECTED } item_status_t;
@@ -126,6 +132,9 @@ struct job {
     int slot;
     snapshot_t *snapshot;                /* referenced by the job */
     time_ms_t as_of;
+    char as_of_text[40];                 /* a page ?as_of=: as given, "" for now */
+    dashboard_incident_query_t incidents;/* the incidents page and downloads */
+    char day_ends[16];
     /* the answer */
     unsigned status;
     const char *content_type;
@@ -244,6 +253,11 @@ enum MHD_Result page_point(request_t *request);
 enum MHD_Result page_evidence(request_t *request);
 enum MHD_Result page_asset(request_t *request);
 enum MHD_Result page_not_found(request_t *request, const char *what);
+/* views.c: pages rendered per request on the writer — any page ?as_of=, the
+ * incidents page and the downloads (CSV, GeoJSON). */
+enum MHD_Result views_page(request_t *request, int slot, const char *arg);
+enum MHD_Result views_incidents(request_t *request);
+enum MHD_Result views_rulings_csv(request_t *request);
 enum MHD_Result submit_reports(request_t *request);
 /* Answers a submission once the writer has stored it. */
 enum MHD_Result submit_answer(request_t *request, job_t *job);

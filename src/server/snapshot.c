@@ -77,6 +77,7 @@ snapshot_t *snapshot_new(server_t *server, rulings_t *rulings, buffer_t *rulings
 
 static void snapshot_free(snapshot_t *s) {
     rulings_free(s->rulings);
+    incidents_free(s->incidents);
     buffer_free(&s->rulings_jsonl);
     buffer_free(&s->board_json);
     free(s->changes);
@@ -124,6 +125,18 @@ void snapshot_view(server_t *server, const snapshot_t *s, dashboard_view_t *view
         .evidence_context = server, .links = DASHBOARD_LINKS_SERVER};
 }
 
+const incidents_t *snapshot_incidents(server_t *server, snapshot_t *s) {
+    pthread_mutex_lock(&s->pages_lock);
+    bool ready = s->incidents != NULL;
+    pthread_mutex_unlock(&s->pages_lock);
+    if (ready) return s->incidents; /* only the writer sets it, once */
+    incidents_t *made = engine_incidents(server->engine, s->rulings->as_of);
+    pthread_mutex_lock(&s->pages_lock);
+    s->incidents = made;
+    pthread_mutex_unlock(&s->pages_lock);
+    return made;
+}
+
 void snapshot_render_page(server_t *server, snapshot_t *s, int slot, bool fragment) {
     if (slot < 0 || slot >= s->slot_count || snapshot_page(s, slot, fragment)) return;
     dashboard_view_t view;
@@ -133,6 +146,7 @@ void snapshot_render_page(server_t *server, snapshot_t *s, int slot, bool fragme
     case SLOT_BOARD: dashboard_board(&page, &view, fragment); break;
     case SLOT_MAP: dashboard_map(&page, &view, fragment); break;
     case SLOT_TIMELINE: dashboard_timeline(&page, &view, fragment); break;
+    case SLOT_REPORT: dashboard_report(&page, &view, fragment); break;
     default: dashboard_point(&page, &view, server->agreement->points[slot - SLOT_FIRST_POINT].label, fragment);
     }
     pthread_mutex_lock(&s->pages_lock);
