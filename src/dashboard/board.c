@@ -20,8 +20,12 @@ static int count_status(const rulings_t *rulings, status_t status, bool confirme
     return count;
 }
 
-static void headline_figure(buffer_t *out, int value, const char *label, const char *class_name) {
-    buffer_printf(out, "<div class=\"figure %s\"><b>%d</b><span>%s</span></div>", class_name, value, label);
+/* A count that links to the rows behind it. */
+static void headline_figure(buffer_t *out, const dashboard_view_t *view, int value, const char *label,
+                            const char *class_name) {
+    buffer_printf(out, "<a class=\"figure %s\" href=\"", class_name);
+    if (view->links == DASHBOARD_LINKS_SERVER) buffer_puts(out, "/?problems=1");
+    buffer_printf(out, "#problems\"><b>%d</b><span>%s</span></a>", value, label);
 }
 
 static void summary(buffer_t *out, const dashboard_view_t *view) {
@@ -36,12 +40,12 @@ static void summary(buffer_t *out, const dashboard_view_t *view) {
                   percent, percent, percent < 0 ? 0.0 : percent > 100 ? 100.0 : percent,
                   scored_points(rulings, view->agreement->point_count));
     buffer_puts(out, "<div class=\"figures\">");
-    headline_figure(out, count_status(rulings, STATUS_VIOLATED, true), "confirmed violations", "st-violated");
-    headline_figure(out, count_status(rulings, STATUS_VIOLATED, false) - count_status(rulings, STATUS_VIOLATED, true),
+    headline_figure(out, view, count_status(rulings, STATUS_VIOLATED, true), "confirmed violations", "st-violated");
+    headline_figure(out, view, count_status(rulings, STATUS_VIOLATED, false) - count_status(rulings, STATUS_VIOLATED, true),
                     "alleged violations", "st-alleged");
-    headline_figure(out, count_status(rulings, STATUS_DISPUTED, false), "disputed", "st-disputed");
-    headline_figure(out, count_status(rulings, STATUS_OVERDUE, false), "overdue obligations", "st-overdue");
-    headline_figure(out, count_status(rulings, STATUS_FULFILLED, false), "fulfilled", "st-fulfilled");
+    headline_figure(out, view, count_status(rulings, STATUS_DISPUTED, false), "disputed", "st-disputed");
+    headline_figure(out, view, count_status(rulings, STATUS_OVERDUE, false), "overdue obligations", "st-overdue");
+    headline_figure(out, view, count_status(rulings, STATUS_CLAIMED, false), "claimed, not verified", "st-claimed");
     buffer_puts(out, "</div></section>\n");
 }
 
@@ -93,6 +97,16 @@ static void board_row(buffer_t *out, const dashboard_view_t *view, int point) {
     buffer_puts(out, "</td></tr>\n");
 }
 
+static bool is_problem(const ruling_t *r) {
+    return r->status == STATUS_VIOLATED || r->status == STATUS_OVERDUE || r->status == STATUS_DISPUTED;
+}
+
+static bool point_has_problem(const rulings_t *rulings, int point) {
+    for (int i = 0; i < rulings->count; i++)
+        if (rulings->items[i].point == point && is_problem(&rulings->items[i])) return true;
+    return false;
+}
+
 static void board_table(buffer_t *out, const dashboard_view_t *view) {
     const agreement_t *a = view->agreement;
     buffer_puts(out, "<section aria-labelledby=\"board\"><h2 id=\"board\">The board</h2>"
@@ -107,10 +121,86 @@ static void board_table(buffer_t *out, const dashboard_view_t *view) {
         buffer_puts(out, "</abbr></th>");
     }
     buffer_puts(out, "<th scope=\"col\">Score</th></tr></thead>\n<tbody>\n");
-    for (int point = 0; point < a->point_count; point++) board_row(out, view, point);
+    for (int point = 0; point < a->point_count; point++)
+        if (!view->problems_only || point_has_problem(view->rulings, point)) board_row(out, view, point);
     buffer_puts(out, "</tbody></table></div>\n");
     dash_status_legend(out);
     buffer_puts(out, "</section>\n");
+}
+
+/* Whether a breach goes on: its latest incident, or since when it has been
+ * respected; for an overdue obligation, since when it is due. */
+static void still_going(buffer_t *out, const ruling_t *r) {
+    if (r->status == STATUS_OVERDUE) {
+        buffer_puts(out, "still not met");
+    } else if (r->respected_since != TIME_NONE) {
+        buffer_puts(out, "ended: respected since ");
+        dash_date(out, r->respected_since);
+    } else if (r->last != TIME_NONE) {
+        buffer_puts(out, "latest incident ");
+        dash_date(out, r->last);
+    }
+}
+
+static void how_sure(buffer_t *out, const ruling_t *r) {
+    if (r->standing == STANDING_DISPUTED && r->disputed_by_count) {
+        buffer_puts(out, "disputed by ");
+        dash_text(out, r->disputed_by[0]);
+        return;
+    }
+    buffer_puts(out, r->standing == STANDING_NONE ? "no report" : standing_name(r->standing));
+    if (r->standing == STANDING_CONFIRMED && r->confirmed_by_count) {
+        buffer_puts(out, " by ");
+        for (int i = 0; i < r->confirmed_by_count; i++) {
+            if (i) buffer_puts(out, ", ");
+            dash_text(out, r->confirmed_by[i]);
+        }
+    }
+    if (r->disputed_by_count) buffer_printf(out, "; disputed by %d report%s", r->disputed_by_count, r->disputed_by_count == 1 ? "" : "s");
+    if (r->contested_by_count) buffer_puts(out, "; denied by the accused");
+}
+
+static int by_severity(const void *left, const void *right);
+
+/* The first thing on the page: what is violated or overdue, by whom, since
+ * when, how surely, and whether it goes on. */
+static void problems(buffer_t *out, const dashboard_view_t *view) {
+    const rulings_t *rulings = view->rulings;
+    const ruling_t **order = xmalloc(sizeof *order * (size_t)(rulings->count + 1));
+    int count = 0;
+    for (int i = 0; i < rulings->count; i++)
+        if (is_problem(&rulings->items[i])) order[count++] = &rulings->items[i];
+    qsort(order, (size_t)count, sizeof *order, by_severity);
+    buffer_puts(out, "<section id=\"problems\" aria-labelledby=\"problems-title\"><h2 id=\"problems-title\">"
+                     "Violated, overdue or disputed now</h2>");
+    if (!count) buffer_puts(out, "<p>Nothing is violated, overdue or disputed.</p>");
+    else
+        buffer_puts(out, "<div class=\"table-scroll\"><table class=\"data problems\"><thead><tr><th scope=\"col\">Point</th>"
+                         "<th scope=\"col\">Party</th><th scope=\"col\">Status</th><th scope=\"col\">Since</th>"
+                         "<th scope=\"col\">How sure</th><th scope=\"col\">Still going?</th><th scope=\"col\">Incidents</th>"
+                         "</tr></thead><tbody>\n");
+    for (int i = 0; i < count; i++) {
+        const ruling_t *r = order[i];
+        buffer_puts(out, "<tr><th scope=\"row\">");
+        dash_point_link(out, view, r->point, NULL);
+        buffer_puts(out, "</th><td>");
+        dash_text(out, dash_party_code(view->agreement, r->party));
+        buffer_puts(out, "</td><td>");
+        dash_status_badge(out, r);
+        buffer_puts(out, "</td><td>");
+        dash_date(out, r->since);
+        buffer_puts(out, "</td><td>");
+        how_sure(out, r);
+        buffer_puts(out, "</td><td>");
+        still_going(out, r);
+        buffer_printf(out, "</td><td>%ld</td></tr>\n", r->incident_count);
+    }
+    if (count) buffer_puts(out, "</tbody></table></div>");
+    if (view->links == DASHBOARD_LINKS_SERVER)
+        buffer_printf(out, "<p class=\"toggle\"><a href=\"%s\">%s</a></p>", view->problems_only ? "/" : "/?problems=1#board",
+                      view->problems_only ? "Show every point on the board" : "Show only the points with a problem");
+    buffer_puts(out, "</section>\n");
+    free(order);
 }
 
 /* Findings, the most serious first, then in the rulings' order (pointers
@@ -156,6 +246,7 @@ static void findings(buffer_t *out, const dashboard_view_t *view) {
 void dashboard_board(buffer_t *out, const dashboard_view_t *view, bool fragment) {
     dash_page_open(out, view, DASHBOARD_PAGE_BOARD, "Board", fragment);
     buffer_puts(out, "<h1>How the agreement is being kept</h1>\n");
+    problems(out, view);
     summary(out, view);
     board_table(out, view);
     findings(out, view);

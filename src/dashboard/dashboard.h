@@ -75,6 +75,7 @@ typedef struct {
     const incidents_t *incidents;      /* optional: every incident, for the evidence pages */
     const char *as_of_query;           /* optional "2026-03-01T00:00:00Z": a page ruled at that time;
                                           every link keeps it (?as_of=...) */
+    bool problems_only;                /* the board lists only points with a finding (?problems=1) */
 } dashboard_view_t;
 
 /* The incidents page's request: which incidents, which page of them, how

@@ -107,15 +107,27 @@ static const char *check_proof(const dashboard_view_t *view, const buffer_t *rep
     return NULL;
 }
 
-static void verify_hint(buffer_t *out, const char *key, uint64_t index) {
-    buffer_puts(out, "<details class=\"verify-hint\"><summary>Verify offline</summary><pre>truce log proof --log LOG.db --inclusion ");
-    dash_text(out, key);
-    buffer_printf(out, " &gt; proof.json\ntruce log sth --log LOG.db &gt; sth.json\n"
-                       "truce log entries --log LOG.db %llu %llu &gt; entry.json\n"
-                       "truce verify --inclusion proof.json --sth sth.json --entry entry.json --agreement plan.truce</pre>"
-                       "<p>Anyone holding the council's signed tree head can check that this report is in the log, "
-                       "unaltered, without trusting this server.</p></details>",
-                  (unsigned long long)index, (unsigned long long)index + 1);
+/* The three files that prove the report is in the log, to download, and the
+ * one command that checks them on the reader's own machine. */
+static void verify_hint(buffer_t *out, const dashboard_view_t *view, const char *key, uint64_t index) {
+    buffer_puts(out, "<div class=\"verify-hint\"><h3>Check it yourself</h3><p>Download the three files and check them "
+                     "with <code>truce</code> on your own machine: you need not trust this server.</p><ul>");
+    if (view->links == DASHBOARD_LINKS_SERVER) {
+        buffer_printf(out, "<li><a download=\"entry.json\" href=\"/v1/log/entries?start=%llu&amp;end=%llu\">entry.json</a> — "
+                           "the report exactly as logged</li><li><a download=\"proof.json\" href=\"/v1/log/proof/inclusion?key=",
+                      (unsigned long long)index, (unsigned long long)index + 1);
+        dash_text(out, key);
+        buffer_puts(out, "\">proof.json</a> — the hashes that link it to the tree head</li>"
+                         "<li><a download=\"sth.json\" href=\"/v1/log/sth\">sth.json</a> — the tree head the council "
+                         "signed (compare it with the one your witnesses cosigned: <a href=\"/checkpoint\">checkpoint</a>)</li>");
+    } else {
+        buffer_printf(out, "<li><code>truce log entries --log LOG.db %llu %llu &gt; entry.json</code></li><li><code>truce log "
+                           "proof --log LOG.db --inclusion ", (unsigned long long)index, (unsigned long long)index + 1);
+        dash_text(out, key);
+        buffer_puts(out, " &gt; proof.json</code></li><li><code>truce log sth --log LOG.db &gt; sth.json</code></li>");
+    }
+    buffer_puts(out, "</ul><pre>truce verify --inclusion proof.json --sth sth.json --entry entry.json --agreement plan.truce</pre>"
+                     "<p>It prints <q>valid</q> when the report is in the log the council signed, unaltered.</p></div>");
 }
 
 static void proof_section(buffer_t *out, const dashboard_view_t *view, const char *key, const dashboard_evidence_t *e) {
@@ -133,17 +145,24 @@ static void proof_section(buffer_t *out, const dashboard_view_t *view, const cha
         buffer_puts(out, "</p>");
     } else {
         const char *failure = check_proof(view, &e->report_json, proof, error, sizeof error);
-        buffer_printf(out, "<p class=\"proof %s\"><span class=\"glyph\" aria-hidden=\"true\">%s</span> "
-                           "Entry %llu of the log of %llu · %zu-hash audit path · root ",
-                      failure ? "bad" : "ok", failure ? "✗" : "✓", (unsigned long long)proof->leaf_index,
-                      (unsigned long long)proof->tree_size, proof->path_length);
+        buffer_printf(out, "<p class=\"proof %s\"><span class=\"glyph\" aria-hidden=\"true\">%s</span> ",
+                      failure ? "bad" : "ok", failure ? "✗" : "✓");
+        if (failure) {
+            buffer_puts(out, "<strong>This report's proof does not check</strong>: ");
+            dash_text(out, failure);
+        } else {
+            buffer_printf(out, "This report is entry %llu of the %llu the council's log held when it last signed it, "
+                               "byte for byte as submitted: no one can have changed or removed it since without "
+                               "the signed tree head showing it.",
+                          (unsigned long long)proof->leaf_index + 1, (unsigned long long)proof->tree_size);
+        }
+        buffer_printf(out, "</p><details><summary>The proof in detail</summary><p>%zu hashes lead from the report to the "
+                           "tree head ", proof->path_length);
         hex_short(out, proof->root);
-        buffer_puts(out, failure ? " · <strong>does not check</strong>: " : " · checked against the current tree head");
-        dash_text(out, failure);
-        buffer_puts(out, "</p><details><summary>Inclusion proof (JSON)</summary><pre class=\"json\">");
+        buffer_puts(out, " (RFC 9162 inclusion proof).</p><pre class=\"json\">");
         dashboard_html_escape(out, e->proof_json.data, e->proof_json.len);
         buffer_puts(out, "</pre></details>");
-        verify_hint(out, key, proof->leaf_index);
+        verify_hint(out, view, key, proof->leaf_index);
     }
     free(proof);
     jcs_document_free(doc);
@@ -169,8 +188,29 @@ static void report_body(buffer_t *out, const dashboard_view_t *view, const dashb
     jcs_document_free(doc);
 }
 
+/* What the report is under each rule it bears on: its standing, who
+ * confirmed, disputed or denied it (every incident, not only those a ruling
+ * lists). */
+static bool report_incidents(buffer_t *out, const dashboard_view_t *view, const char *key) {
+    if (!view->incidents) return false;
+    int shown = 0;
+    for (size_t i = 0; i < view->incidents->count; i++) {
+        const incident_t *x = &view->incidents->items[i];
+        if (strcmp(x->key, key)) continue;
+        if (!shown++)
+            buffer_puts(out, "<h2>What it shows, and who says so</h2><div class=\"table-scroll\"><table class=\"data incidents\">"
+                             "<thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Point</th><th scope=\"col\">Party</th>"
+                             "<th scope=\"col\">Standing</th><th scope=\"col\">Role</th><th scope=\"col\">Report</th>"
+                             "<th scope=\"col\">Who confirmed or disputed it</th><th scope=\"col\">Lat, lon</th></tr></thead><tbody>");
+        dash_incident_row(out, view, x);
+    }
+    if (shown) buffer_puts(out, "</tbody></table></div>");
+    return shown > 0;
+}
+
 static void citing_rulings(buffer_t *out, const dashboard_view_t *view, const char *key) {
-    buffer_puts(out, "<h2>Rulings that cite this report</h2><ul class=\"citing\">");
+    bool bears = report_incidents(out, view, key);
+    buffer_puts(out, "<h2>Rulings that list this report</h2><ul class=\"citing\">");
     int shown = 0;
     for (int i = 0; i < view->rulings->count; i++) {
         const ruling_t *r = &view->rulings->items[i];
@@ -185,7 +225,10 @@ static void citing_rulings(buffer_t *out, const dashboard_view_t *view, const ch
             break;
         }
     }
-    if (!shown) buffer_puts(out, "<li>None: the report bears on no present ruling.</li>");
+    if (!shown && bears)
+        buffer_puts(out, "<li>None lists it among its few examples; it is counted in the rulings above (see the "
+                         "incidents).</li>");
+    else if (!shown) buffer_puts(out, "<li>None: the report bears on no rule.</li>");
     buffer_puts(out, "</ul>");
 }
 

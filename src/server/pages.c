@@ -36,7 +36,8 @@ static void render_cached(server_t *server, job_t *job) {
 }
 
 static enum MHD_Result serve_slot(request_t *request, int slot, const char *arg) {
-    if (query(request, "as_of")) return views_page(request, slot, arg); /* a permalink: ruled for it */
+    if (query(request, "as_of") || (slot == SLOT_BOARD && query(request, "problems")))
+        return views_page(request, slot, arg); /* a permalink (ruled for it), or the board's problems only */
     bool fragment = wants_fragment(request);
     snapshot_t *snapshot = snapshot_acquire(request->server);
     const buffer_t *page = snapshot_page(snapshot, slot, fragment);

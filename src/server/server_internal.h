@@ -135,6 +135,7 @@ struct job {
     char as_of_text[40];                 /* a page ?as_of=: as given, "" for now */
     dashboard_incident_query_t incidents;/* the incidents page and downloads */
     char day_ends[16];
+    bool problems_only;                  /* the board ?problems=1 */
     /* the answer */
     unsigned status;
     const char *content_type;

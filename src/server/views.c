@@ -83,6 +83,7 @@ static void render_view(server_t *server, job_t *job) {
     bool needs_incidents = job->slot == SLOT_EVIDENCE || job->slot == SLOT_INCIDENTS ||
                            job->slot == SLOT_INCIDENTS_CSV || job->slot == SLOT_INCIDENTS_GEOJSON;
     job_view(server, job, &view, &rulings, &incidents, needs_incidents);
+    view.problems_only = job->problems_only;
     job->status = MHD_HTTP_OK;
     job->content_type = HTML;
     switch (job->slot) {
@@ -125,6 +126,8 @@ enum MHD_Result views_page(request_t *request, int slot, const char *arg) {
     job_t *job = job_new(render_view);
     job->slot = slot;
     snprintf(job->arg, sizeof job->arg, "%s", arg ? arg : "");
+    const char *problems = query(request, "problems");
+    job->problems_only = problems && strcmp(problems, "0");
     if (!take_as_of(request, job)) return bad_as_of(request, job);
     return start(request, job);
 }
