@@ -149,7 +149,8 @@ static size_t count(const char *haystack, const char *needle) {
 static char *board_cell(const char *html, const char *label, int n) {
     char anchor[64];
     snprintf(anchor, sizeof anchor, "href=\"/point/%s\"", label);
-    const char *row = strstr(html, anchor);
+    const char *board = strstr(html, "<h2 id=\"board\">");   /* not the problems list above it */
+    const char *row = strstr(board ? board : html, anchor);
     assert_non_null(row);
     const char *row_end = strstr(row, "</tr>");
     const char *cell = row;
@@ -297,9 +298,11 @@ static void test_point_page_shows_rules_rulings_and_checked_proofs(void **state)
     assert_non_null(strstr(page.data, "Russian Federation"));
     assert_non_null(strstr(page.data, "How this was ruled"));
     assert_non_null(strstr(page.data, "Russian unit entered Kramatorsk"));
-    assert_non_null(strstr(page.data, "checked against the current tree head"));
+    assert_non_null(strstr(page.data, "byte for byte as submitted"));
     assert_non_null(strstr(page.data, "truce verify --inclusion"));
     assert_null(strstr(page.data, "does not check"));
+    assert_non_null(strstr(page.data, "<summary>History</summary>"));   /* RU: in effect, then violated */
+    assert_non_null(strstr(page.data, "incident"));
     size_t before = page.len;
     assert_false(dashboard_point(&page, &f->view, "99z", false));
     assert_int_equal(page.len, before);
@@ -311,9 +314,10 @@ static void test_evidence_page_and_a_tampered_report(void **state) {
     buffer_t page = {0};
     assert_true(dashboard_evidence(&page, &f->view, "party:UA/ua-0202", false));
     assert_page(&page);
-    assert_non_null(strstr(page.data, "Rulings that cite this report"));
+    assert_non_null(strstr(page.data, "Rulings that list this report"));
     assert_non_null(strstr(page.data, "Unsigned report"));
-    assert_non_null(strstr(page.data, "checked against the current tree head"));
+    assert_non_null(strstr(page.data, "byte for byte as submitted"));
+    assert_non_null(strstr(page.data, "href=\"/v1/log/proof/inclusion?key=party:UA/ua-0202\""));
     page.len = 0;
     f->tamper = true;
     assert_true(dashboard_evidence(&page, &f->view, "party:UA/ua-0202", true));
@@ -322,6 +326,69 @@ static void test_evidence_page_and_a_tampered_report(void **state) {
     page.len = 0;
     assert_false(dashboard_evidence(&page, &f->view, "party:UA/nothing", false));
     assert_int_equal(page.len, 0);
+    buffer_free(&page);
+}
+
+static void test_board_first_screen_lists_the_problems(void **state) {
+    fixture_t *f = *state;
+    buffer_t page = {0};
+    dashboard_board(&page, &f->view, false);
+    const char *problems = strstr(page.data, "Violated, overdue or disputed now");
+    const char *board = strstr(page.data, "<h2 id=\"board\">");
+    assert_true(problems && board && problems < board);            /* before the board */
+    assert_non_null(strstr(problems, "confirmed by monitor:osce")); /* how sure, and by whom */
+    assert_non_null(strstr(problems, "still not met"));             /* 25 overdue */
+    assert_non_null(strstr(page.data, "href=\"/?problems=1#problems\""));   /* count cards link */
+    dashboard_view_t view = f->view;
+    view.problems_only = true;
+    page.len = 0;
+    dashboard_board(&page, &view, false);
+    assert_non_null(strstr(page.data, "href=\"/point/21d\""));
+    assert_int_equal(count(strstr(page.data, "<h2 id=\"board\">"), "<th scope=\"row\" class=\"point\""), 8);
+    buffer_free(&page);
+}
+
+static void test_incidents_page_filters_pages_and_downloads(void **state) {
+    fixture_t *f = *state;
+    incidents_t *list = engine_incidents(f->engine, f->rulings->as_of);
+    dashboard_incident_query_t q = {.filter = incident_filter_any(), .days = daily_options_default()};
+    buffer_t page = {0};
+    dashboard_incidents(&page, &f->view, list, &q, false);
+    assert_page(&page);
+    size_t counted = 0;
+    for (size_t i = 0; i < list->count; i++) counted += list->items[i].counted;
+    char expect[64];
+    snprintf(expect, sizeof expect, "<strong>%zu</strong> incidents match", counted);
+    assert_non_null(strstr(page.data, expect));
+    assert_int_equal(count(strstr(page.data, "Incidents, oldest first"), "<tr><td><time"), counted); /* fewer than a page */
+    assert_non_null(strstr(page.data, "<svg viewBox"));
+    assert_non_null(strstr(page.data, "href=\"/incidents.csv\""));
+    q.filter.point = agreement_point(f->agreement, text_of("10c"));
+    q.filter.party = agreement_party(f->agreement, text_of("RU"));
+    q.day_ends = "19:30+02:00";
+    daily_parse_day_end(q.day_ends, &q.days);
+    page.len = 0;
+    dashboard_incidents(&page, &f->view, list, &q, false);
+    assert_page(&page);
+    assert_non_null(strstr(page.data, "<strong>1</strong> incident match"));
+    assert_non_null(strstr(page.data, "href=\"/incidents.csv?point=10c&amp;party=RU&amp;day_ends=19:30%2B02:00\""));
+    assert_non_null(strstr(page.data, "the mission's cut-off"));
+    incidents_free(list);
+    buffer_free(&page);
+}
+
+static void test_as_of_permalinks_and_the_report(void **state) {
+    fixture_t *f = *state;
+    dashboard_view_t view = f->view;
+    view.as_of_query = "2026-03-01T00:00:00Z";
+    buffer_t page = {0};
+    dashboard_board(&page, &view, false);
+    assert_non_null(strstr(page.data, "href=\"/point/21d?as_of=2026-03-01T00:00:00Z\""));
+    assert_non_null(strstr(page.data, "as they stood on"));
+    page.len = 0;
+    dashboard_report(&page, &f->view, false);
+    assert_page(&page);
+    assert_int_equal(count(page.data, "class=\"report-point\""), (size_t)f->agreement->point_count);
     buffer_free(&page);
 }
 
@@ -425,6 +492,9 @@ int main(void) {
         cmocka_unit_test(test_timeline_groups_by_month_and_lists_changes),
         cmocka_unit_test(test_point_page_shows_rules_rulings_and_checked_proofs),
         cmocka_unit_test(test_evidence_page_and_a_tampered_report),
+        cmocka_unit_test(test_board_first_screen_lists_the_problems),
+        cmocka_unit_test(test_incidents_page_filters_pages_and_downloads),
+        cmocka_unit_test(test_as_of_permalinks_and_the_report),
         cmocka_unit_test(test_fragments_render_only_main),
         cmocka_unit_test(test_escaping_of_agreement_text),
         cmocka_unit_test(test_escape_helper_and_snapshot_names),

@@ -181,9 +181,9 @@ static void problems(buffer_t *out, const dashboard_view_t *view) {
                          "</tr></thead><tbody>\n");
     for (int i = 0; i < count; i++) {
         const ruling_t *r = order[i];
-        buffer_puts(out, "<tr><th scope=\"row\">");
+        buffer_puts(out, "<tr><td>");
         dash_point_link(out, view, r->point, NULL);
-        buffer_puts(out, "</th><td>");
+        buffer_puts(out, "</td><td>");
         dash_text(out, dash_party_code(view->agreement, r->party));
         buffer_puts(out, "</td><td>");
         dash_status_badge(out, r);

@@ -6,8 +6,10 @@
 
 #include "dashboard/dashboard_internal.h"
 
-static void rules_section(buffer_t *out, const agreement_t *a, const point_t *pt) {
-    buffer_puts(out, "<section aria-labelledby=\"rules\"><h2 id=\"rules\">Rules, as written</h2><ol class=\"rules\">");
+/* The rules as written; reactions_list closes the section. */
+static void rules_section(buffer_t *out, const agreement_t *a, const point_t *pt, int point) {
+    buffer_printf(out, "<section aria-labelledby=\"rules-%d\"><h2 id=\"rules-%d\">Rules, as written</h2><ol class=\"rules\">",
+                  point, point);
     for (int i = pt->first_rule; i < pt->first_rule + pt->rule_count; i++) {
         const rule_t *rule = &a->rules[i];
         buffer_puts(out, "<li><code>");
@@ -201,7 +203,7 @@ bool dashboard_point(buffer_t *out, const dashboard_view_t *view, const char *la
     dash_href(out, view, DASHBOARD_PAGE_BOARD, NULL);
     buffer_puts(out, "\">Board</a> › Point</p>");
     point_head(out, view, pt, point, 1);
-    rules_section(out, a, pt);
+    rules_section(out, a, pt, point);
     reactions_list(out, view, point);
     rulings_section(out, view, point);
     evidence_section(out, view, point);
@@ -224,6 +226,7 @@ void dashboard_report(buffer_t *out, const dashboard_view_t *view, bool fragment
     for (int p = 0; p < a->point_count; p++) {
         buffer_printf(out, "<section class=\"report-point\" id=\"point-%d\">", p);
         point_head(out, view, &a->points[p], p, 2);
+        rules_section(out, a, &a->points[p], p);
         reactions_list(out, view, p);
         rulings_section(out, view, p);
         buffer_puts(out, "</section>\n");
