@@ -147,13 +147,28 @@ expect_error "unknown API path" 404 GET /v1/nothing
 
 # ------------------------------------------------------------------ dashboard
 
-for page in / /map /timeline /point/21d /evidence/monitor:osce/osce-0001; do
+for page in / /map /timeline /point/21d /evidence/monitor:osce/osce-0001 /incidents /report \
+    '/incidents?point=10c&party=RU&standing=confirmed&day_ends=19:30%2B02:00' '/point/21d?as_of=2026-02-01' '/?problems=1'; do
   code=$(curl -s -o "$WORK/page" -w '%{http_code} %{content_type}' "$BASE$page")
   [ "$code" = "200 text/html; charset=utf-8" ] && grep -q '<html' "$WORK/page" && ok || fail "page $page: $code"
 done
 curl -s -H 'X-Truce-Fragment: 1' -D "$WORK/headers" -o "$WORK/page" "$BASE/"
 grep -q '<main' "$WORK/page" && ! grep -q '<html' "$WORK/page" && ok || fail "fragment"
 grep -qi '^vary: X-Truce-Fragment' "$WORK/headers" && ok || fail "Vary header"
+# The downloads are the bytes `truce incidents` gives for the same reports.
+"$TRUCE" incidents --format csv "$PLAN" "$WORK/base.jsonl" > "$WORK/incidents.csv" 2>/dev/null
+check "incidents.csv" test "$(curl -s -o "$WORK/body" -w '%{http_code} %{content_type}' "$BASE/incidents.csv")" = "200 text/csv; charset=utf-8"
+check "incidents.csv = truce incidents --format csv" cmp -s "$WORK/body" "$WORK/incidents.csv"
+"$TRUCE" incidents --format geojson --party RU "$PLAN" "$WORK/base.jsonl" > "$WORK/incidents.geojson" 2>/dev/null
+check "incidents.geojson?party=RU" test "$(curl -s -o "$WORK/body" -w '%{http_code} %{content_type}' "$BASE/incidents.geojson?party=RU")" = "200 application/geo+json"
+check "incidents.geojson = truce incidents --format geojson" cmp -s "$WORK/body" "$WORK/incidents.geojson"
+check "rulings.csv" test "$(curl -s -o "$WORK/body" -w '%{http_code}' "$BASE/rulings.csv")" = 200
+check "rulings.csv: a row per ruling" test "$(($(wc -l < "$WORK/body") - 1))" = "$(wc -l < "$WORK/expected.jsonl")"
+check "an as_of page says so" grep -q 'as they stood on' <(curl -s "$BASE/point/21d?as_of=2026-02-01")
+check "an as_of page links at its time" grep -q 'href="/timeline?as_of=2026-02-01T00:00:00Z"' <(curl -s "$BASE/?as_of=2026-02-01")
+expect_error "incidents: unknown party" 400 GET '/incidents?party=XX'
+expect_error "incidents: bad day_ends" 400 GET '/incidents?day_ends=25:00'
+expect_error "page: bad as_of" 400 GET '/map?as_of=yesterday'
 check "unknown point page" test "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/point/99z")" = 404
 check "unknown evidence page" test "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/evidence/monitor:osce/nope")" = 404
 check "stylesheet" test "$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$BASE/static/truce.css")" = "200 text/css; charset=utf-8"
