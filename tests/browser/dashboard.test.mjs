@@ -64,7 +64,7 @@ after(async () => {
 
 // The class of the board cell of point 21d for RU (the second party column).
 const cellOf21dRU = (page) =>
-  page.locator('tr:has(a[href="/point/21d"]) td.cell').nth(1).getAttribute('class');
+  page.locator('table.board tr:has(a[href="/point/21d"]) td.cell').nth(1).getAttribute('class');
 
 test('a violating report turns 21d red on the live board and puts a marker on the map', async () => {
   const board = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
@@ -85,7 +85,7 @@ test('a violating report turns 21d red on the live board and puts a marker on th
   assert.equal(answer.results[0].status, 'accepted');
 
   await board.waitForFunction(() => {
-    const row = document.querySelector('tr:has(a[href="/point/21d"])');
+    const row = document.querySelector('table.board tr:has(a[href="/point/21d"])');
     return row && row.querySelectorAll('td.cell')[1].classList.contains('st-violated');
   }, null, { timeout: 15000 });
   assert.equal(await board.evaluate(() => window.truceNotReloaded), true, 'the board refreshed without a reload');
