@@ -285,6 +285,8 @@ static void test_timeline_groups_by_month_and_lists_changes(void **state) {
     const char *january = strstr(page.data, "<h2>January 2026</h2>"), *february = strstr(page.data, "<h2>February 2026</h2>");
     assert_true(january && february && january < february);
     assert_non_null(strstr(page.data, "Log of ruling changes"));
+    assert_non_null(strstr(page.data, "Every change of status"));  /* from the rulings' history */
+    assert_non_null(strstr(strstr(page.data, "Every change of status"), "href=\"/point/10c\""));
     buffer_free(&page);
 }
 

@@ -192,7 +192,7 @@ static void markers_layer(buffer_t *out, const map_frame_t *frame, const dashboa
         dash_map_project(frame, m->items[i].info.lon, m->items[i].info.lat, &x, &y);
         buffer_puts(out, "<a class=\"marker\" href=\"");
         dash_href(out, view, DASHBOARD_PAGE_EVIDENCE, m->items[i].key);
-        buffer_puts(out, "\" aria-label=\"");
+        buffer_printf(out, "\" aria-label=\"%d: ", i + 1); /* the name begins with the number it shows */
         marker_title(out, view, &m->items[i]);
         buffer_puts(out, "\"><title>");
         marker_title(out, view, &m->items[i]);

@@ -94,6 +94,60 @@ static void change_log(buffer_t *out, const dashboard_view_t *view) {
     free(order);
 }
 
+/* One change of a ruling's status, as the reports replay (its history). */
+typedef struct {
+    time_ms_t time;
+    const ruling_t *ruling;
+    int index;                     /* in the ruling's history; the entry before it is what it changed from */
+} history_entry_t;
+
+static int history_newest_first(const void *left, const void *right) {
+    const history_entry_t *a = left, *b = right;
+    if (a->time != b->time) return a->time > b->time ? -1 : 1;
+    if (a->ruling != b->ruling) return a->ruling < b->ruling ? -1 : 1;
+    return a->index - b->index;
+}
+
+/* Every change of every ruling, newest first: a breach that has ended, or a
+ * status that came and went, stays on the record. */
+static void history_log(buffer_t *out, const dashboard_view_t *view) {
+    const rulings_t *rulings = view->rulings;
+    size_t total = 0;
+    for (int i = 0; i < rulings->count; i++) total += rulings->items[i].history_count > 1 ? (size_t)rulings->items[i].history_count - 1 : 0;
+    if (!total) return;
+    history_entry_t *entries = xmalloc(total * sizeof *entries);
+    size_t n = 0;
+    for (int i = 0; i < rulings->count; i++)
+        for (int k = 1; k < rulings->items[i].history_count; k++)
+            entries[n++] = (history_entry_t){rulings->items[i].history[k].time, &rulings->items[i], k};
+    qsort(entries, n, sizeof *entries, history_newest_first);
+    buffer_puts(out, "<section aria-labelledby=\"history\"><h2 id=\"history\">Every change of status</h2>"
+                     "<p class=\"lede\">Replayed from the reports: what each ruling was, and when it changed. A "
+                     "breach that has ended stays here.</p><div class=\"table-scroll\"><table class=\"data\"><thead><tr>"
+                     "<th scope=\"col\">When</th><th scope=\"col\">Point</th><th scope=\"col\">Party</th>"
+                     "<th scope=\"col\">Change</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        const ruling_change_t *before = &entries[i].ruling->history[entries[i].index - 1];
+        const ruling_change_t *after = &entries[i].ruling->history[entries[i].index];
+        ruling_t from = {.status = before->status, .standing = before->standing, .respected_since = TIME_NONE};
+        ruling_t to = {.status = after->status, .standing = after->standing, .respected_since = TIME_NONE};
+        buffer_puts(out, "<tr><td>");
+        dash_time(out, after->time);
+        buffer_puts(out, "</td><td>");
+        dash_point_link(out, view, entries[i].ruling->point, NULL);
+        buffer_puts(out, "</td><td>");
+        dash_text(out, dash_party_code(view->agreement, entries[i].ruling->party));
+        buffer_puts(out, "</td><td>");
+        dash_status_badge(out, &from);
+        buffer_puts(out, " <span aria-label=\"became\">→</span> ");
+        dash_status_badge(out, &to);
+        if (after->ended) buffer_puts(out, " <span class=\"ended\">the breach ended</span>");
+        buffer_puts(out, "</td></tr>\n");
+    }
+    buffer_puts(out, "</tbody></table></div></section>\n");
+    free(entries);
+}
+
 void dashboard_timeline(buffer_t *out, const dashboard_view_t *view, bool fragment) {
     dash_page_open(out, view, DASHBOARD_PAGE_TIMELINE, "Timeline", fragment);
     buffer_puts(out, "<h1>Timeline of rulings</h1>\n<p class=\"lede\">Each ruling at the date it took its present "
@@ -103,6 +157,7 @@ void dashboard_timeline(buffer_t *out, const dashboard_view_t *view, bool fragme
     buffer_puts(out, "</div><aside class=\"side\">");
     dash_status_legend(out);
     buffer_puts(out, "</aside></div>\n");
+    history_log(out, view);
     change_log(out, view);
     dash_page_close(out, view, fragment);
 }

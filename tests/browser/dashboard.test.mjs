@@ -67,16 +67,22 @@ const cellOf21dRU = (page) =>
   page.locator('table.board tr:has(a[href="/point/21d"]) td.cell').nth(1).getAttribute('class');
 
 test('a violating report turns 21d red on the live board and puts a marker on the map', async () => {
-  const board = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
-  const map = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  // The server's Content-Security-Policy forbids eval; the test's own probes
+  // (waitForFunction) need it, so the context bypasses it.
+  const contexts = [await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1600 } }),
+    await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1000 } })];
+  const board = await contexts[0].newPage();
+  const map = await contexts[1].newPage();
   await board.goto(`${base}/`);
   await map.goto(`${base}/map`);
   assert.match(await cellOf21dRU(board), /st-in-effect/);
   const marker = 'a.marker[href="/evidence/monitor:osce/osce-9001"]';
   assert.equal(await map.locator(marker).count(), 0);
   await board.screenshot({ path: join(ARTIFACTS, 'board-before.png'), fullPage: true });
-  // Marks the documents: a reload would lose the marks.
+  // Marks the documents: a reload would lose the marks. The keyboard focus is
+  // on 21d's link in the board: the refresh must leave it there.
   await board.evaluate(() => { window.truceNotReloaded = true; });
+  await board.focus('table.board a[href="/point/21d"]');
   await map.evaluate(() => { window.truceNotReloaded = true; });
 
   const report = sign('{"id":"osce-9001","source":"monitor:osce","time":"2026-04-21T08:00:00Z","kind":"forces.present",'
@@ -89,11 +95,43 @@ test('a violating report turns 21d red on the live board and puts a marker on th
     return row && row.querySelectorAll('td.cell')[1].classList.contains('st-violated');
   }, null, { timeout: 15000 });
   assert.equal(await board.evaluate(() => window.truceNotReloaded), true, 'the board refreshed without a reload');
+  assert.equal(await board.evaluate(() => document.activeElement && document.activeElement.getAttribute('href')),
+    '/point/21d', 'the refresh kept the keyboard focus');
+  assert.match(await board.locator('#live').textContent(), /Rulings changed/, 'the change is announced');
   await board.screenshot({ path: join(ARTIFACTS, 'board-after.png'), fullPage: true });
 
   await map.waitForSelector(marker, { timeout: 15000 });
   assert.equal(await map.evaluate(() => window.truceNotReloaded), true, 'the map refreshed without a reload');
   await map.screenshot({ path: join(ARTIFACTS, 'map-after.png'), fullPage: true });
-  await board.close();
-  await map.close();
+  for (const context of contexts) await context.close();
+});
+
+// Every page, at a desktop and a phone width: axe-core (WCAG 2 A and AA
+// rules) must find nothing serious or critical. Screenshots of each.
+const AXE = join(ROOT, 'tests/browser/node_modules/axe-core/axe.min.js');
+const PAGES = ['/', '/?problems=1', '/map', '/timeline', '/incidents', '/incidents?party=RU&day_ends=19:30%2B02:00',
+  '/report', '/point/21d', '/point/24a', '/evidence/monitor:osce/osce-0009', '/point/21d?as_of=2026-02-01'];
+const WIDTHS = [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }];
+
+test('every page passes axe-core at desktop and phone widths', async () => {
+  const problems = [];
+  for (const size of WIDTHS) {
+    // The server's Content-Security-Policy forbids injected scripts: the test
+    // context bypasses it to load axe-core, as an extension would.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: size.width, height: size.height } });
+    const page = await context.newPage();
+    for (const path of PAGES) {
+      await page.goto(`${base}${path}`);
+      await page.addScriptTag({ path: AXE });
+      const result = await page.evaluate(async () =>
+        (await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join('; ')}`));
+      for (const line of result) problems.push(`${size.name} ${path}: ${line}`);
+      const name = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'board';
+      await page.screenshot({ path: join(ARTIFACTS, `${name}-${size.name}.png`), fullPage: false });
+    }
+    await context.close();
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
 });
