@@ -1,6 +1,7 @@
 /* evaluate: replays the stored facts in time order against the rules —
  * standing of each report, dates of events, violations, fulfilments, share
  * periods, and the consequences they fire. See replay.h for the lifecycle. */
+#define _GNU_SOURCE /* qsort_r: the comparison reads the engine it is given */
 #include "engine/verdict.h"
 
 #include <stdarg.h>
@@ -61,7 +62,7 @@ static void compute_events(replay_t *rp) {
     for (size_t i = 0; i < e->fact_count; i++) {
         const fact_t *f = &e->facts[i];
         const stored_report_t *s = &e->reports[f->report];
-        if (f->type != FACT_EVENT || s->dead || f->time > rp->as_of || rp->judged[f->report].standing == STANDING_DISPUTED)
+        if (f->type != FACT_EVENT || s->dead || f->time > rp->as_of || replay_judge(rp, f->report, NULL).standing == STANDING_DISPUTED)
             continue;
         time_ms_t *t = &rp->event_time[f->target];
         long *by = &rp->event_report[f->target];
@@ -102,21 +103,18 @@ time_ms_t replay_rule_deadline(const replay_t *rp, const rule_t *rule) {
 
 /* ------------------------------------------------------------------- order */
 
-/* Facts sort with their report's key beside them: no global state, so
- * evaluations may run on several threads. */
-typedef struct {
-    fact_t fact;
-    text_t key;
-} sortable_fact_t;
-
-static int compare_facts(const void *pa, const void *pb) {
-    const sortable_fact_t *sa = pa, *sb = pb;
-    const fact_t *a = &sa->fact, *b = &sb->fact;
+/* Facts sort by time, then by their report's "source/id" key (read through
+ * the engine passed to qsort_r: no global state, so evaluations may run on
+ * several threads), then rule and party. 16 bytes a fact: one is kept per
+ * incident, and the sort copies them once more. */
+static int compare_facts(const void *pa, const void *pb, void *context) {
+    const engine_t *e = context;
+    const fact_t *a = pa, *b = pb;
     if (a->time != b->time) return a->time < b->time ? -1 : 1;
     bool ta = a->type == FACT_TIMER, tb = b->type == FACT_TIMER;
     if (ta != tb) return ta ? -1 : 1; /* a period closes before reports at its end time */
     if (ta) return a->target != b->target ? (a->target < b->target ? -1 : 1) : 0;
-    int c = text_compare(sa->key, sb->key);
+    int c = text_compare(e->reports[a->report].key, e->reports[b->report].key);
     if (c) return c;
     if (a->target != b->target) return a->target < b->target ? -1 : 1;
     if (a->type != b->type) return a->type < b->type ? -1 : 1;
@@ -124,13 +122,13 @@ static int compare_facts(const void *pa, const void *pb) {
 }
 
 typedef struct {
-    sortable_fact_t *items;
+    fact_t *items;
     size_t count, capacity;
 } fact_list_t;
 
-static void push_fact(fact_list_t *list, fact_t fact, text_t key) {
+static void push_fact(fact_list_t *list, fact_t fact) {
     if (list->count == list->capacity) list->items = xrealloc(list->items, (list->capacity *= 2) * sizeof *list->items);
-    list->items[list->count++] = (sortable_fact_t){fact, key};
+    list->items[list->count++] = fact;
 }
 
 static void add_share_timers(const replay_t *rp, fact_list_t *list) {
@@ -141,7 +139,7 @@ static void add_share_timers(const replay_t *rp, fact_list_t *list) {
         if (rule->type != RULE_SHARE || start == TIME_NONE || start == TIME_BEGINNING) continue;
         time_ms_t period = rule->period_days * MS_PER_DAY;
         for (uint32_t k = 1; start + (time_ms_t)k * period <= rp->as_of && k < 100000; k++)
-            push_fact(list, (fact_t){start + (time_ms_t)k * period, k - 1, (uint32_t)i, 0, FACT_TIMER}, (text_t){"", 0});
+            push_fact(list, (fact_t){start + (time_ms_t)k * period, k - 1, (uint32_t)i, 0, FACT_TIMER});
     }
 }
 
@@ -153,25 +151,25 @@ static bool verified_later(const replay_t *rp, const fact_t *f, const judgement_
     return j->standing == STANDING_CONFIRMED && j->verified_at > f->time && j->verified_at <= rp->as_of;
 }
 
-static sortable_fact_t *ordered_facts(const replay_t *rp, size_t *count) {
+static fact_t *ordered_facts(const replay_t *rp, size_t *count) {
     const engine_t *e = rp->engine;
     fact_list_t list = {xmalloc((e->fact_count + 64) * sizeof *list.items), 0, e->fact_count + 64};
     for (size_t i = 0; i < e->fact_count; i++) {
         const fact_t *f = &e->facts[i];
         if (f->type == FACT_EVENT || f->type == FACT_ASSESSMENT || f->time > rp->as_of || e->reports[f->report].dead)
             continue;
-        push_fact(&list, *f, e->reports[f->report].key);
-        const rule_t *rule = &rp->agreement->rules[f->target];
-        judgement_t j = rule->verifier_count ? replay_judge(rp, f->report, rule) : rp->judged[f->report];
+        push_fact(&list, *f);
+        if (f->type != FACT_RULE) continue;
+        judgement_t j = replay_judge(rp, f->report, &rp->agreement->rules[f->target]);
         if (verified_later(rp, f, &j)) {
             fact_t verified = *f;
             verified.time = j.verified_at;
             verified.type = FACT_VERIFIED;
-            push_fact(&list, verified, e->reports[f->report].key);
+            push_fact(&list, verified);
         }
     }
     add_share_timers(rp, &list);
-    qsort(list.items, list.count, sizeof *list.items, compare_facts);
+    qsort_r(list.items, list.count, sizeof *list.items, compare_facts, (void *)e);
     *count = list.count;
     return list.items;
 }
@@ -539,7 +537,7 @@ static void replay_fact(replay_t *rp, const fact_t *f) {
     int party = f->party == UNATTRIBUTED_PARTY ? rp->agreement->party_count : (int)f->party;
     norm_t *norm = replay_norm(rp, (int)f->target, party);
     const stored_report_t *s = &rp->engine->reports[f->report];
-    judgement_t j = rule->verifier_count ? replay_judge(rp, f->report, rule) : rp->judged[f->report];
+    judgement_t j = replay_judge(rp, f->report, rule);
     time_ms_t start = replay_rule_start(rp, rule);
     catch_up(rp, (int)f->target, party, f->time);
     /* A registry of who is held is a state, not an act: one filed before the
@@ -603,12 +601,12 @@ void replay_run(replay_t *rp) {
     rp->violated_points = xcalloc((size_t)(a->party_count + 1) * (size_t)(a->point_count + 1), sizeof *rp->violated_points);
     rp->violated_count = xcalloc((size_t)a->party_count + 1, sizeof *rp->violated_count);
     for (int p = 0; p < a->party_count; p++) rp->party_first_violation[p] = TIME_NONE;
-    replay_judge_all(rp);
+    replay_link_reviews(rp);
     compute_events(rp);
     start_norms(rp);
     size_t count;
-    sortable_fact_t *order = ordered_facts(rp, &count);
-    for (size_t i = 0; i < count; i++) replay_fact(rp, &order[i].fact);
+    fact_t *order = ordered_facts(rp, &count);
+    for (size_t i = 0; i < count; i++) replay_fact(rp, &order[i]);
     free(order);
     finish_norms(rp);
     (void)e;
@@ -620,7 +618,6 @@ void replay_free(replay_t *rp) {
         buffer_free(&rp->norms[i].trace);
         free(rp->norms[i].history);
     }
-    free(rp->judged);
     free(rp->review_head);
     free(rp->links);
     free(rp->event_time);

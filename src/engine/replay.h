@@ -95,7 +95,6 @@ typedef struct {
     const agreement_t *agreement;
     time_ms_t as_of;
     int party_slots;               /* parties + 1: the last slot is the unattributed column */
-    judgement_t *judged;           /* per stored report, with the agreement's default verifiers */
     int32_t *review_head;          /* per stored report: its first review link, -1 */
     review_link_t *links;
     size_t link_count;
@@ -116,9 +115,8 @@ time_ms_t replay_rule_start(const replay_t *replay, const rule_t *rule);   /* TI
 time_ms_t replay_rule_deadline(const replay_t *replay, const rule_t *rule); /* TIME_NONE: none */
 /* The judgement of a stored report under a rule (its own verifiers, if any). */
 judgement_t replay_judge(const replay_t *replay, uint32_t report, const rule_t *rule);
-/* Links the reviews to the reports they name and judges every report with
- * the default verifiers (standing.c). */
-void replay_judge_all(replay_t *replay);
+/* Links the reviews to the reports they name (standing.c). */
+void replay_link_reviews(replay_t *replay);
 /* Whether a source's word verifies under a rule (NULL: the agreement's default). */
 bool replay_is_verifier(const agreement_t *agreement, const rule_t *rule, int source);
 void replay_run(replay_t *replay);
