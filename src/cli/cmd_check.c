@@ -173,12 +173,8 @@ int cmd_check(int argc, char **argv) {
     check_options_t o;
     int status = parse_options(argc, argv, &o);
     if (status) return status < 0 ? EXIT_OK : status;
-    geo_init();
-    agreement_t *agreement = cli_load_agreement(argv[optind]);
-    if (!agreement) {
-        geo_finish();
-        return EXIT_INPUT;
-    }
+    agreement_t *agreement = cli_open_agreement(argv[optind]);
+    if (!agreement) return EXIT_INPUT;
     report_parser_t *parser = report_parser_new(agreement);
     engine_t *engine = engine_new(agreement);
     check_log_t log;
@@ -196,7 +192,6 @@ int cmd_check(int argc, char **argv) {
     }
     engine_free(engine);
     report_parser_free(parser);
-    agreement_free(agreement);
-    geo_finish();
+    cli_close_agreement(agreement);
     return status;
 }

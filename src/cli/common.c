@@ -17,6 +17,18 @@ agreement_t *cli_load_agreement(const char *path) {
     return agreement;
 }
 
+agreement_t *cli_open_agreement(const char *path) {
+    geo_init();
+    agreement_t *agreement = cli_load_agreement(path);
+    if (!agreement) geo_finish();
+    return agreement;
+}
+
+void cli_close_agreement(agreement_t *agreement) {
+    agreement_free(agreement);
+    geo_finish();
+}
+
 void cli_print_diagnostics(const diagnostics_t *errors) {
     for (size_t i = 0; i < errors->count; i++) {
         const diagnostic_t *d = &errors->items[i];

@@ -6,6 +6,10 @@
 
 /* Loads an agreement, printing every diagnostic to stderr; NULL on failure. */
 agreement_t *cli_load_agreement(const char *path);
+/* geo_init and cli_load_agreement; on failure geo_finish again and NULL.
+ * cli_close_agreement frees it and calls geo_finish. */
+agreement_t *cli_open_agreement(const char *path);
+void cli_close_agreement(agreement_t *agreement);
 void cli_print_diagnostics(const diagnostics_t *errors);
 /* RFC 3339 time or a calendar date (2026-06-30, its first millisecond). */
 bool cli_parse_time(const char *text, time_ms_t *out);

@@ -160,17 +160,14 @@ static void how_sure(buffer_t *out, const ruling_t *r) {
     if (r->contested_by_count) buffer_puts(out, "; denied by the accused");
 }
 
-static int by_severity(const void *left, const void *right);
+/* The rulings that pass a test, the most serious first (caller frees). */
+static const ruling_t **by_severity_where(const rulings_t *rulings, bool (*test)(const ruling_t *), int *count);
 
 /* The first thing on the page: what is violated or overdue, by whom, since
  * when, how surely, and whether it goes on. */
 static void problems(buffer_t *out, const dashboard_view_t *view) {
-    const rulings_t *rulings = view->rulings;
-    const ruling_t **order = xmalloc(sizeof *order * (size_t)(rulings->count + 1));
-    int count = 0;
-    for (int i = 0; i < rulings->count; i++)
-        if (is_problem(&rulings->items[i])) order[count++] = &rulings->items[i];
-    qsort(order, (size_t)count, sizeof *order, by_severity);
+    int count;
+    const ruling_t **order = by_severity_where(view->rulings, is_problem, &count);
     buffer_puts(out, "<section id=\"problems\" aria-labelledby=\"problems-title\"><h2 id=\"problems-title\">"
                      "Violated, overdue or disputed now</h2>");
     if (!count) buffer_puts(out, "<p>Nothing is violated, overdue or disputed.</p>");
@@ -211,6 +208,15 @@ static int by_severity(const void *left, const void *right) {
     return a < b ? -1 : a > b;
 }
 
+static const ruling_t **by_severity_where(const rulings_t *rulings, bool (*test)(const ruling_t *), int *count) {
+    const ruling_t **order = xmalloc(sizeof *order * (size_t)(rulings->count + 1));
+    *count = 0;
+    for (int i = 0; i < rulings->count; i++)
+        if (test(&rulings->items[i])) order[(*count)++] = &rulings->items[i];
+    qsort(order, (size_t)*count, sizeof *order, by_severity);
+    return order;
+}
+
 static void finding(buffer_t *out, const dashboard_view_t *view, const ruling_t *r) {
     buffer_printf(out, "<li class=\"finding %s\"><p class=\"finding-head\">", dash_status_class(r));
     dash_status_badge(out, r);
@@ -228,12 +234,8 @@ static void finding(buffer_t *out, const dashboard_view_t *view, const ruling_t 
 }
 
 static void findings(buffer_t *out, const dashboard_view_t *view) {
-    const rulings_t *rulings = view->rulings;
-    const ruling_t **order = xmalloc(sizeof *order * (size_t)(rulings->count + 1));
-    int count = 0;
-    for (int i = 0; i < rulings->count; i++)
-        if (dash_is_finding(&rulings->items[i])) order[count++] = &rulings->items[i];
-    qsort(order, (size_t)count, sizeof *order, by_severity);
+    int count;
+    const ruling_t **order = by_severity_where(view->rulings, dash_is_finding, &count);
     buffer_puts(out, "<section aria-labelledby=\"findings\"><h2 id=\"findings\">Findings</h2>");
     if (!count) buffer_puts(out, "<p>No violation, overdue obligation or consequence.</p>");
     else buffer_puts(out, "<ol class=\"findings\">\n");
