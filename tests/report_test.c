@@ -382,7 +382,7 @@ static void test_line_reader_long_line(void **state) {
     buffer_t b = {0};
     buffer_puts(&b, valid_lines[0]);
     buffer_puts(&b, "\n{\"id\":\"long\",\"source\":\"council\",\"time\":\"2026-01-05T10:00:00Z\",\"kind\":\"agreement.signed\",\"note\":\"");
-    for (int i = 0; i < 3 * 1024 * 1024 / 16; i++) buffer_puts(&b, "0123456789abcdef");
+    for (int i = 0; i < (REPORT_MAX_LINE - 4096) / 16; i++) buffer_puts(&b, "0123456789abcdef");   /* crosses the 1 MiB buffer */
     buffer_puts(&b, "\\n\"}\n");
     buffer_puts(&b, valid_lines[1]);
     buffer_puts(&b, "\n");
@@ -390,6 +390,31 @@ static void test_line_reader_long_line(void **state) {
     long lines;
     assert_int_equal(read_all(path, &lines), 3);
     assert_int_equal(lines, 3);
+    unlink(path);
+    free(path);
+    buffer_free(&b);
+}
+
+/* A line past the cap stops the input with an error naming its line, rather
+ * than growing until memory runs out (/dev/zero as input). */
+static void test_line_reader_line_too_long(void **state) {
+    (void)state;
+    buffer_t b = {0};
+    buffer_puts(&b, valid_lines[0]);
+    buffer_puts(&b, "\n");
+    for (size_t i = 0; i <= REPORT_MAX_LINE; i++) buffer_append(&b, "", 1);
+    buffer_puts(&b, "\n");
+    buffer_puts(&b, valid_lines[1]);
+    char *path = write_temp(b.data, b.len);
+    line_reader_t *reader = line_reader_open(path);
+    const char *line;
+    size_t len;
+    long number;
+    assert_true(line_reader_next(reader, &line, &len, &number));
+    assert_false(line_reader_next(reader, &line, &len, &number));
+    assert_int_equal(line_reader_error(reader), LINE_READER_TOO_LONG);
+    assert_int_equal(line_reader_line_number(reader), 2);
+    line_reader_close(reader);
     unlink(path);
     free(path);
     buffer_free(&b);
@@ -505,6 +530,7 @@ int main(void) {
         cmocka_unit_test(test_line_reader_long_line),
         cmocka_unit_test(test_line_reader_missing_file),
         cmocka_unit_test(test_control_characters_in_id),
+        cmocka_unit_test(test_line_reader_line_too_long),
         cmocka_unit_test(test_differential_against_python),
     };
     return cmocka_run_group_tests_name("report", tests, setup, teardown);

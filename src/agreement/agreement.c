@@ -163,6 +163,7 @@ static void resolve(parser_t *p) {
                                        (FIELD_TARGET | FIELD_VALUE))
         parser_error_at(p, a->kinds[a->assessment_kind].line, 1,
                         "the assessment kind %s must require target and value", a->kinds[a->assessment_kind].name);
+    parser_check_limits(p);
     for (int i = 0; i < a->rule_count; i++) {
         check_rule_fields(p, &a->rules[i]);
         check_rule_window(p, &a->rules[i]);

@@ -169,6 +169,11 @@ typedef struct {
     arena_t arena;             /* owns every string above */
 } agreement_t;
 
+/* The most rules, points, places, events, kinds, sources or parties an
+ * agreement may have: the engine numbers them in 16 bits, so lint refuses
+ * more (src/agreement/limits.c) rather than let them be misjudged. */
+#define AGREEMENT_MAX_ITEMS 32767
+
 /* Reads and checks an agreement. Every problem found is appended to errors
  * (file:line:column and reason); returns NULL when there was any. Zone files
  * are resolved relative to the agreement's folder. Caller frees with

@@ -34,6 +34,8 @@ typedef struct {
 } parser_t;
 
 void parser_run(parser_t *p);
+/* limits.c: counts within the engine's indices, a sane key registry. */
+void parser_check_limits(parser_t *p);
 void parser_error_at(parser_t *p, int line, int column, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 bool parser_point(parser_t *p);

@@ -81,7 +81,13 @@ int cli_each_line(const char *path, cli_line_fn on_line, void *context) {
         if ((len && line[0] == '{') || !blank(line, len)) /* a report line starts with '{': skip the scan */
             if (!on_line(context, path, number, line, len)) break;
     int error = line_reader_error(reader);
+    long at = line_reader_line_number(reader);
     line_reader_close(reader);
+    if (error == LINE_READER_TOO_LONG) {
+        cli_error("%s:%ld: line longer than %d bytes (the cap on a report line); the rest of the input is not read",
+                  path, at, REPORT_MAX_LINE);
+        return EXIT_INPUT;
+    }
     if (error) {
         cli_error("reading %s: %s", path, strerror(error));
         return EXIT_INPUT;

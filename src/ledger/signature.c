@@ -166,23 +166,47 @@ static bool parse_key_file(text_t text, ledger_secret_key_t *key, char *reason, 
     return consistent;
 }
 
+/* Opens a secret key file for reading: only a regular file (a FIFO would
+ * block for ever, a device could be endless), readable by its owner alone
+ * (a key others can read is no longer secret). -1 with the reason. */
+static int open_secret(const char *path, char *error, size_t error_size) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(error, error_size, "%s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(error, error_size, "%s: not a regular file (a secret key is a file written by truce keygen)", path);
+    } else if (st.st_mode & 077) {
+        snprintf(error, error_size, "%s: the secret key is readable or writable by others (mode %04o): run chmod 600 %s",
+                 path, (unsigned)(st.st_mode & 07777), path);
+    } else {
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
 bool ledger_key_read(const char *path, ledger_secret_key_t *key, char *error, size_t error_size) {
     memset(key, 0, sizeof *key);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(error, error_size, "%s: %s", path, strerror(errno));
-        return false;
-    }
+    int fd = open_secret(path, error, error_size);
+    if (fd < 0) return false;
     char text[1024];
-    size_t n = fread(text, 1, sizeof text, f);
-    bool too_long = n == sizeof text, read_error = ferror(f);
-    fclose(f);
+    size_t n = 0;
+    ssize_t got = 0;
+    while (n < sizeof text && ((got = read(fd, text + n, sizeof text - n)) > 0 || (got < 0 && errno == EINTR)))
+        if (got > 0) n += (size_t)got;
+    bool too_long = n == sizeof text, read_error = got < 0;
+    int read_errno = errno;
+    close(fd);
     char reason[160] = "";
     bool ok = !too_long && !read_error && parse_key_file((text_t){text, n}, key, reason, sizeof reason);
     sodium_memzero(text, sizeof text);
     if (!ok) {
         snprintf(error, error_size, "%s: not a truce secret key file: %s", path,
-                 read_error ? strerror(errno) : too_long ? "too long" : reason);
+                 read_error ? strerror(read_errno) : too_long ? "too long" : reason);
         ledger_key_wipe(key);
     }
     return ok;

@@ -1,6 +1,8 @@
 /* line_reader: hands out the lines of a file or of standard input from one
  * large buffer refilled with read(2), so reading costs no copy and no
- * allocation per line. A line longer than the buffer grows it. */
+ * allocation per line. A line longer than the buffer grows it, up to
+ * REPORT_MAX_LINE: past that the input is refused (LINE_READER_TOO_LONG),
+ * so /dev/zero or a runaway producer cannot exhaust memory. */
 #include "report/report.h"
 
 #include <errno.h>
@@ -13,6 +15,8 @@ struct line_reader {
     int fd;
     char *buffer;
     size_t size, start, end;   /* unread bytes are buffer[start, end) */
+    size_t scanned;            /* of them, the first scanned hold no newline: a long line from a
+                                  pipe arrives in small reads, and rescanning it would be quadratic */
     long line_number;
     bool eof;
     int error;
@@ -36,6 +40,7 @@ void line_reader_close(line_reader_t *r) {
 }
 
 int line_reader_error(const line_reader_t *r) { return r->error; }
+long line_reader_line_number(const line_reader_t *r) { return r->line_number; }
 
 /* Moves unread bytes to the front (growing if full) and reads more. */
 static bool refill(line_reader_t *r) {
@@ -69,10 +74,19 @@ static bool refill(line_reader_t *r) {
 bool line_reader_next(line_reader_t *r, const char **line, size_t *len, long *line_number) {
     for (;;) {
         char *begin = r->buffer + r->start;
-        char *newline = memchr(begin, '\n', r->end - r->start);
+        char *newline = memchr(begin + r->scanned, '\n', r->end - r->start - r->scanned);
+        size_t have = newline ? (size_t)(newline - begin) : r->end - r->start;
+        if (have > REPORT_MAX_LINE) {
+            r->error = LINE_READER_TOO_LONG;
+            r->line_number++;   /* the line at fault */
+            r->eof = true;
+            r->start = r->end = r->scanned = 0;
+            return false;
+        }
         if (newline || (r->eof && r->end > r->start)) {
             size_t n = newline ? (size_t)(newline - begin) : r->end - r->start;
             r->start += n + (newline != NULL);
+            r->scanned = 0;
             if (r->line_number == 0 && n >= 3 && memcmp(begin, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
                 begin += 3;
                 n -= 3;
@@ -83,6 +97,7 @@ bool line_reader_next(line_reader_t *r, const char **line, size_t *len, long *li
             *line_number = ++r->line_number;
             return true;
         }
+        r->scanned = r->end - r->start;
         if (r->eof || !refill(r)) {
             if (r->end > r->start) continue; /* the last line has no newline */
             return false;

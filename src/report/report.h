@@ -44,13 +44,18 @@ void report_parser_free(report_parser_t *parser);
 bool report_parse(report_parser_t *parser, const char *line, size_t len, report_t *out,
                   char *error, size_t error_size);
 
-/* Reads a stream line by line in large blocks, without a copy per line. */
+/* Reads a stream line by line in large blocks, without a copy per line. A
+ * line longer than REPORT_MAX_LINE bytes stops the input with the error
+ * LINE_READER_TOO_LONG (line_reader_line_number names it). */
+#define REPORT_MAX_LINE (1 << 20)
+#define LINE_READER_TOO_LONG (-1)
 typedef struct line_reader line_reader_t;
 line_reader_t *line_reader_open(const char *path);   /* "-" is standard input; NULL on error (errno set) */
 void line_reader_close(line_reader_t *reader);
 /* Returns false at end of input or on a read error (check line_reader_error).
  * The line excludes its newline (and a trailing \r) and is valid until the next call. */
 bool line_reader_next(line_reader_t *reader, const char **line, size_t *len, long *line_number);
-int line_reader_error(const line_reader_t *reader);  /* errno of a failed read, 0 if none */
+int line_reader_error(const line_reader_t *reader);  /* errno of a failed read, LINE_READER_TOO_LONG, 0 if none */
+long line_reader_line_number(const line_reader_t *reader); /* of the last line returned or refused */
 
 #endif
