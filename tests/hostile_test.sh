@@ -42,18 +42,21 @@ for i in $(seq 200); do report "forged-$i" monitor:osce; done | sign_as monitor-
 # Tight limits so that the attack meets them within seconds: were replays
 # charged to the monitor's budget (20, then 5 a second), its genuine
 # reports would be refused.
-: > "$WORK/server.log"
-"$TRUCE" serve --agreement "$PLAN" --log "$WORK/log.db" --listen 127.0.0.1:0 --rate 5 --burst 20 \
-  --header-timeout 2000 --body-timeout 3000 --max-client-connections 32 2>"$WORK/server.log" &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 300); do
-  PORT=$(sed -n 's|.* on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/server.log")
-  [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$WORK/server.log"; echo "0 passed, 1 failed"; exit 1; }
-BASE=http://127.0.0.1:$PORT
+start_server() { # start_server [PORT]: on PORT (default any free one); sets PORT and BASE
+  : > "$WORK/server.log"
+  "$TRUCE" serve --agreement "$PLAN" --log "$WORK/log.db" --listen "127.0.0.1:${1:-0}" --council-key "$KEYS/council.key" \
+    --rate 5 --burst 20 --header-timeout 2000 --body-timeout 3000 --max-client-connections 32 2>"$WORK/server.log" &
+  SERVER_PID=$!
+  PORT=
+  for _ in $(seq 300); do
+    PORT=$(sed -n 's|.* on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/server.log")
+    [ -n "$PORT" ] && curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+    sleep 0.1
+  done
+  [ -n "$PORT" ] || { cat "$WORK/server.log"; echo "0 passed, 1 failed"; exit 1; }
+  BASE=http://127.0.0.1:$PORT
+}
+start_server
 
 # The replayed entries: every logged report of the monitor, as anyone can read them.
 curl -s "$BASE/v1/log/entries?start=0&end=1000" | jq -c '.entries[].entry | select(.source == "monitor:osce")' > "$WORK/replay.jsonl"
@@ -88,6 +91,25 @@ curl -s --data-binary @"$WORK/altered.json" "$BASE/v1/reports" > "$WORK/answer"
 check "altered replay: duplicate, differs" jq -e '.results[0].status == "duplicate" and (.results[0].note | test("differs"))' "$WORK/answer"
 check "too many lines refused" test "$(seq 10001 | sed 's/.*/{}/' | curl -s -o /dev/null -w '%{http_code}' --data-binary @- "$BASE/v1/reports")" = 413
 
+# ------------------------------------------------------------------ council requests
+
+council() { # council FILE URL: signed headers for POST URL
+  "$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST "$2" > "$1"
+}
+code() { curl -s -o "$WORK/answer" -w '%{http_code}' -X POST "$@"; }
+council "$WORK/h-sth" "$BASE/v1/log/sth"
+check "council request" test "$(code -H @"$WORK/h-sth" "$BASE/v1/log/sth")" = 200
+check "council request replayed" test "$(code -H @"$WORK/h-sth" "$BASE/v1/log/sth")" = 401
+check "council replay reason" grep -q 'already used' "$WORK/answer"
+check "council headers carry a nonce" grep -qE '^X-Truce-Nonce: [0-9a-f]{32}$' "$WORK/h-sth"
+council "$WORK/h-other" "http://127.0.0.1:1/v1/log/sth"
+check "council request signed for another server" test "$(code -H @"$WORK/h-other" "$BASE/v1/log/sth")" = 403
+council "$WORK/h-query" "$BASE/v1/log/sth?now=1"
+check "council request: the query is signed" test "$(code -H @"$WORK/h-query" "$BASE/v1/log/sth")" = 403
+check "council request with its signed query" test "$(code -H @"$WORK/h-query" "$BASE/v1/log/sth?now=1")" = 200
+grep -v '^X-Truce-Nonce' "$WORK/h-sth" > "$WORK/h-nononce"
+check "council request without a nonce" test "$(code -H @"$WORK/h-nononce" "$BASE/v1/log/sth")" = 401
+
 # ------------------------------------------------------------------ the attack
 
 timeout 60 python3 "$ROOT/tests/hostile/attack.py" "$PORT" "$WORK/replay.jsonl" "$WORK/forged.jsonl" \
@@ -114,6 +136,12 @@ kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; status=$?; SERVER_PID=
 check "clean stop" test "$status" = 0
 if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WORK/server.log"; then fail "sanitizer report"; cat "$WORK/server.log"; fi
 check "every genuine report in the log" test "$("$TRUCE" log entries --log "$WORK/log.db" 0 1000 | grep -c '"osce-live-')" = 15
+# A captured council request stays used after a restart (same server, same
+# port): its nonce is kept in LOG.council.
+start_server "$PORT"
+check "council request replayed after a restart" test "$(code -H @"$WORK/h-sth" "$BASE/v1/log/sth")" = 401
+check "replay after a restart: reason" grep -q 'already used' "$WORK/answer"
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -204,14 +204,14 @@ check "tree head unchanged" test "$(curl -s "$BASE/v1/log/sth")" = "$before_sth"
 # ------------------------------------------------------------------ council only
 
 expect_error "council unsigned" 401 POST /v1/log/sth
-"$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST /v1/log/sth > "$WORK/h"
+"$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST "$BASE/v1/log/sth" > "$WORK/h"
 sed 's|\(Truce-Ed25519 \)...|\1AAA|' "$WORK/h" > "$WORK/h-bad"
 expect_error "council bad signature" 403 POST /v1/log/sth -H @"$WORK/h-bad"
 expect_error "council signed other body" 403 POST /v1/log/sth -H @"$WORK/h" --data-binary 'x'
 sed 's/^X-Truce-Time: .*/X-Truce-Time: 2020-01-01T00:00:00Z/' "$WORK/h" > "$WORK/h-old"
 expect_error "council stale time" 401 POST /v1/log/sth -H @"$WORK/h-old"
 report p-1 party:UA RU 37.0 48.0 | sign_as party-UA > /dev/null
-"$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST /v1/log/sth > "$WORK/h"
+"$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST "$BASE/v1/log/sth" > "$WORK/h"
 check "council sth" test "$(status POST /v1/log/sth -H @"$WORK/h")" = 200
 expect_error "council replay" 401 POST /v1/log/sth -H @"$WORK/h"
 check "nothing stored by refused council requests" test "$(tree_size)" = "$BASE_SIZE"
@@ -233,7 +233,7 @@ check "board shows the violation" test "$(curl -s "$BASE/v1/board" | jq -r '.poi
 { sed -n 1p "$WORK/batch-signed"; echo 'not json'; sed -n 2p "$WORK/batch-signed"; } > "$WORK/batch"
 check "batch" test "$(status POST /v1/reports --data-binary @"$WORK/batch")" = 200
 check "batch results in order" jq -e '[.results[].status] == ["accepted","rejected","accepted"] and [.results[].line] == [1,2,3] and .accepted == 2 and .rejected == 1' "$WORK/body"
-"$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST /v1/rulings/record > "$WORK/h"
+"$TRUCE" serve --sign-request --council-key "$KEYS/council.key" POST "$BASE/v1/rulings/record" > "$WORK/h"
 size=$(tree_size)
 check "council record" test "$(status POST /v1/rulings/record -H @"$WORK/h")" = 201
 check "council record stored" test "$(tree_size)" = $((size + 1))

@@ -14,7 +14,7 @@
 
 static const char serve_usage[] =
     "usage: truce serve --agreement FILE --log DB [options]\n"
-    "       truce serve --sign-request --council-key FILE [--body FILE] METHOD PATH\n\n"
+    "       truce serve --sign-request --council-key FILE [--body FILE] METHOD URL\n\n"
     "Serves the agreement's rulings: the JSON API under /v1 (docs/openapi.yaml), the\n"
     "live dashboard at /, server-sent events, Prometheus metrics at /metrics. The log\n"
     "(an SQLite file, created when missing) is the store: signed reports POSTed to\n"
@@ -25,6 +25,8 @@ static const char serve_usage[] =
     "  --agreement FILE     the agreement (vocabulary and key registry)\n"
     "  --log DB             the log\n"
     "  --listen HOST:PORT   where to listen (default 127.0.0.1:8080; port 0: any free port)\n"
+    "  --url URL            the server's own URL as its clients reach it, which council\n"
+    "                       requests sign (default http://HOST:PORT of --listen)\n"
     "  --council-key FILE   the council's secret key: the server signs tree heads after\n"
     "                       commits and serves the council-only endpoints\n"
     "  --origin ORIGIN      the log's name in its checkpoints (default: the log's, else\n"
@@ -50,9 +52,11 @@ static const char serve_usage[] =
     "  --rule-interval MS   least time between recomputations of the rulings (default 50)\n"
     "  --webhook-retry MS   first retry delay, doubling up to 5 minutes (default 500)\n"
     "  -h, --help           this text\n\n"
-    "--sign-request prints 'X-Truce-Time: ...' and 'Authorization: Truce-Ed25519 ...'\n"
-    "for METHOD PATH and the body in FILE (none by default), e.g.\n"
-    "  truce serve --sign-request --council-key council.key POST /v1/log/sth > h\n"
+    "--sign-request prints 'X-Truce-Time: ...', 'X-Truce-Nonce: ...' and\n"
+    "'Authorization: Truce-Ed25519 ...' for METHOD, URL (the server's origin, path and\n"
+    "query; a bare PATH takes the server from --url) and the body in FILE (none by\n"
+    "default), usable once, e.g.\n"
+    "  truce serve --sign-request --council-key council.key POST http://127.0.0.1:8080/v1/log/sth > h\n"
     "  curl -X POST -H @h http://127.0.0.1:8080/v1/log/sth\n\n"
     "exit codes: 0 stopped cleanly, 2 usage error, 3 the agreement, key or log cannot\n"
     "be read, 5 the server cannot start (e.g. the port is taken)\n";
@@ -137,6 +141,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         {"max-body-total", required_argument, NULL, 'M'},
         {"sign-request", no_argument, NULL, 'S'}, {"body", required_argument, NULL, 'B'},
         {"origin", required_argument, NULL, 'O'}, {"policy", required_argument, NULL, 'P'},
+        {"url", required_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     server_options_defaults(&o->server);
@@ -154,6 +159,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         case 'S': o->sign_request = true; break;
         case 'O': o->server.origin = optarg; break;
         case 'P': o->server.policy_path = optarg; break;
+        case 'U': o->server.public_url = optarg; break;
         case 'B': o->body_file = optarg; break;
         case 'h': fputs(serve_usage, stdout); return -1;
         case '?': return usage_error("%s", "bad option");
@@ -175,7 +181,7 @@ static bool read_all(const char *path, buffer_t *out) {
 }
 
 static int sign_request(const serve_options_t *o, int argc, char **argv) {
-    if (!o->council_key || argc - optind != 2) return usage_error("%s", "--sign-request needs --council-key FILE, METHOD and PATH");
+    if (!o->council_key || argc - optind != 2) return usage_error("%s", "--sign-request needs --council-key FILE, METHOD and URL");
     ledger_secret_key_t key;
     if (!ledger_init() || !cli_load_council_key(o->council_key, NULL, &key)) return EXIT_INPUT;
     buffer_t body = {0}, headers = {0};
@@ -184,7 +190,13 @@ static int sign_request(const serve_options_t *o, int argc, char **argv) {
         cli_error("cannot read %s: %s", o->body_file, strerror(errno));
         status = EXIT_INPUT;
     } else {
-        server_sign_request(&key, argv[optind], argv[optind + 1], body.data, body.len, &headers);
+        /* http://host:port/path?query: the origin, then the target from the first '/' after "//" */
+        const char *url = argv[optind + 1], *scheme_end = strstr(url, "://");
+        const char *target = url[0] == '/' ? url : scheme_end ? strchr(scheme_end + 3, '/') : NULL;
+        char origin[320];
+        if (url[0] == '/') snprintf(origin, sizeof origin, "%s", o->server.public_url ? o->server.public_url : "http://127.0.0.1:8080");
+        else snprintf(origin, sizeof origin, "%.*s", target ? (int)(target - url) : (int)strlen(url), url);
+        server_sign_request(&key, argv[optind], origin, target ? target : "/", body.data, body.len, &headers);
         fwrite(headers.data, 1, headers.len, stdout);
     }
     ledger_key_wipe(&key);

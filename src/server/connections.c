@@ -20,6 +20,7 @@ struct connection_state {
     connection_phase_t phase;
     double since;                  /* monotonic seconds: when the phase began */
     bool nul_in_url;
+    char *target;                  /* the current request's target as sent (path and query, still %-encoded) */
 };
 
 struct connection_watch {
@@ -63,8 +64,24 @@ void connection_notify(void *context, struct MHD_Connection *connection, void **
     else watch->head = state->next;
     if (state->next) state->next->prev = state->prev;
     pthread_mutex_unlock(&watch->lock);
+    free(state->target);
     free(state);
     *socket_context = NULL;
+}
+
+void *connection_uri_log(void *context, const char *uri, struct MHD_Connection *connection) {
+    (void)context;
+    connection_state_t *state = state_of(connection);
+    if (state) {   /* only this connection's thread reads or writes it */
+        free(state->target);
+        state->target = xstrdup(uri ? uri : "");
+    }
+    return NULL;
+}
+
+const char *connection_target(struct MHD_Connection *connection) {
+    connection_state_t *state = state_of(connection);
+    return state && state->target ? state->target : "";
 }
 
 void connection_set_phase(server_t *server, struct MHD_Connection *connection, connection_phase_t phase) {

@@ -1,8 +1,10 @@
 /* council: the operations only the council may ask for — sign a tree head
  * now (POST /v1/log/sth), record the current rulings in the log (POST
  * /v1/rulings/record). A request is signed with the council's registered key:
- * "Authorization: Truce-Ed25519 <base64>" over METHOD\nPATH\nX-Truce-Time\nBODY,
- * the time within 5 minutes, each signature usable once. */
+ * "Authorization: Truce-Ed25519 <base64>" over the method, the server's
+ * origin, the request target with its query, X-Truce-Time, X-Truce-Nonce and
+ * the body; the time within 5 minutes, each nonce usable once, remembered
+ * durably (nonces.c) so that a restart does not open a replay. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,62 +13,33 @@
 #include "server/server_internal.h"
 #include "tlog/tlog.h"
 
-#define SEEN_SIGNATURES 512
 #define SCHEME "Truce-Ed25519 "
+#define CONTEXT "truce-council-request-v2"   /* the message cannot be mistaken for another signed one */
+#define NONCE_BYTES 16
 
-struct council_guard {
-    pthread_mutex_t lock;
-    uint8_t seen[SEEN_SIGNATURES][LEDGER_SIGNATURE_SIZE];
-    time_ms_t seen_at[SEEN_SIGNATURES];
-    int next;
-};
-
-council_guard_t *council_guard_new(void) {
-    council_guard_t *guard = xcalloc(1, sizeof *guard);
-    pthread_mutex_init(&guard->lock, NULL);
-    return guard;
-}
-
-void council_guard_free(council_guard_t *guard) {
-    if (!guard) return;
-    pthread_mutex_destroy(&guard->lock);
-    free(guard);
-}
-
-/* True the first time a signature is presented within the clock window. */
-static bool first_use(council_guard_t *guard, const uint8_t signature[LEDGER_SIGNATURE_SIZE], time_ms_t now) {
-    pthread_mutex_lock(&guard->lock);
-    bool fresh = true;
-    for (int i = 0; i < SEEN_SIGNATURES && fresh; i++)
-        if (now - guard->seen_at[i] <= 2 * SERVER_CLOCK_SKEW_MS && !memcmp(guard->seen[i], signature, LEDGER_SIGNATURE_SIZE))
-            fresh = false;
-    if (fresh) {
-        memcpy(guard->seen[guard->next], signature, LEDGER_SIGNATURE_SIZE);
-        guard->seen_at[guard->next] = now;
-        guard->next = (guard->next + 1) % SEEN_SIGNATURES;
-    }
-    pthread_mutex_unlock(&guard->lock);
-    return fresh;
-}
-
-static void request_message(buffer_t *out, const char *method, const char *path, const char *time_text,
-                            const void *body, size_t body_len) {
-    buffer_printf(out, "%s\n%s\n%s\n", method, path, time_text);
+/* The signed message: CONTEXT, METHOD, ORIGIN, TARGET, TIME, NONCE, one a line, then the body. */
+static void request_message(buffer_t *out, const char *method, const char *origin, const char *target,
+                            const char *time_text, const char *nonce, const void *body, size_t body_len) {
+    buffer_printf(out, CONTEXT "\n%s\n%s\n%s\n%s\n%s\n", method, origin, target, time_text, nonce);
     if (body_len) buffer_append(out, body, body_len);
 }
 
-void server_sign_request(const ledger_secret_key_t *key, const char *method, const char *path, const void *body,
-                         size_t body_len, buffer_t *out) {
+void server_sign_request(const ledger_secret_key_t *key, const char *method, const char *origin, const char *target,
+                         const void *body, size_t body_len, buffer_t *out) {
     char now[32];
     now[time_format(wall_clock_ms(), now)] = '\0';
-    buffer_t message = {0};
-    request_message(&message, method, path, now, body, body_len);
+    uint8_t random[NONCE_BYTES];
+    randombytes_buf(random, sizeof random);
+    buffer_t nonce = {0}, message = {0};
+    ledger_hex_append(random, sizeof random, &nonce);
+    request_message(&message, method, origin, target, now, nonce.data, body, body_len);
     uint8_t signature[LEDGER_SIGNATURE_SIZE];
     crypto_sign_detached(signature, NULL, (const unsigned char *)message.data, message.len, key->secret);
-    buffer_free(&message);
-    buffer_printf(out, "X-Truce-Time: %s\nAuthorization: " SCHEME, now);
+    buffer_printf(out, "X-Truce-Time: %s\nX-Truce-Nonce: %s\nAuthorization: " SCHEME, now, nonce.data);
     ledger_base64_append(signature, sizeof signature, out);
     buffer_puts(out, "\n");
+    buffer_free(&message);
+    buffer_free(&nonce);
 }
 
 static const char *header(request_t *request, const char *name) {
@@ -78,12 +51,20 @@ static bool refuse(request_t *request, unsigned status, const char *message) {
     return false;
 }
 
-bool council_authorize(request_t *request) {
+/* 16 to 64 characters of [A-Za-z0-9_-]: a nonce fits a line and a column. */
+static bool nonce_valid(const char *nonce) {
+    size_t len = nonce ? strlen(nonce) : 0;
+    return len >= 16 && len <= COUNCIL_NONCE_MAX
+        && strspn(nonce, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == len;
+}
+
+bool council_authorize(request_t *request, char nonce[COUNCIL_NONCE_MAX + 1]) {
     server_t *server = request->server;
     const uint8_t *key = NULL;
     uint8_t signature[LEDGER_SIGNATURE_SIZE];
     time_ms_t sent, now = wall_clock_ms();
     const char *authorization = header(request, MHD_HTTP_HEADER_AUTHORIZATION), *time_text = header(request, "X-Truce-Time");
+    const char *nonce_text = header(request, "X-Truce-Nonce");
     if (ledger_registry_find(server->registry, text_of(LEDGER_COUNCIL_SOURCE), &key) != REGISTRY_KEY)
         return refuse(request, MHD_HTTP_FORBIDDEN, "the agreement registers no council key");
     if (!authorization || strncmp(authorization, SCHEME, strlen(SCHEME))
@@ -91,16 +72,31 @@ bool council_authorize(request_t *request) {
         return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: sign the request (Authorization: Truce-Ed25519 <base64 signature>)");
     if (!time_text || !time_parse_rfc3339(time_text, strlen(time_text), &sent))
         return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: X-Truce-Time must be an RFC 3339 time");
+    if (!nonce_valid(nonce_text))
+        return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: X-Truce-Nonce must be 16 to 64 characters of A-Z a-z 0-9 _ -");
     if (sent < now - SERVER_CLOCK_SKEW_MS || sent > now + SERVER_CLOCK_SKEW_MS)
         return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: X-Truce-Time is more than 5 minutes from the server's clock");
     buffer_t message = {0};
-    request_message(&message, request->method, request->url, time_text, request->body.data, request->body.len);
+    request_message(&message, request->method, server->url, connection_target(request->connection), time_text,
+                    nonce_text, request->body.data, request->body.len);
     bool valid = ledger_signature_verifies(message.data, message.len, signature, key);
     buffer_free(&message);
-    if (!valid) return refuse(request, MHD_HTTP_FORBIDDEN, "council only: the signature does not verify against the council's key");
-    if (!first_use(server->guard, signature, now))
-        return refuse(request, MHD_HTTP_UNAUTHORIZED, "council only: this signature was already used (sign each request afresh)");
+    if (!valid)
+        return refuse(request, MHD_HTTP_FORBIDDEN, "council only: the signature does not verify against the council's key "
+                                                   "(signed for another method, server, path, query, time, nonce or body?)");
+    snprintf(nonce, COUNCIL_NONCE_MAX + 1, "%s", nonce_text);
     return true;
+}
+
+/* Writer: the nonce of a council job, claimed before the job does anything. */
+static bool claim_nonce(server_t *server, job_t *job) {
+    char error[LEDGER_ERROR_SIZE];
+    nonce_result_t result = nonce_store_claim(server->nonces, job->arg, wall_clock_ms(), error, sizeof error);
+    if (result == NONCE_REPLAYED)
+        job_error(job, MHD_HTTP_UNAUTHORIZED, "council only: this request was already used (sign each request afresh)");
+    else if (result == NONCE_FAILED)
+        job_error(job, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", error);
+    return result == NONCE_FRESH;
 }
 
 /* ------------------------------------------------------------ tree heads */
@@ -123,6 +119,7 @@ bool council_head_now(server_t *server, char *error, size_t error_size) {
 
 static void sign_head_job(server_t *server, job_t *job) {
     char error[LEDGER_ERROR_SIZE];
+    if (!claim_nonce(server, job)) return;
     if (!council_head_now(server, error, sizeof error)) {
         job_error(job, MHD_HTTP_INTERNAL_SERVER_ERROR, "signing a tree head: %s", error);
         return;
@@ -141,14 +138,21 @@ static bool has_council_key(request_t *request) {
     return false;
 }
 
-enum MHD_Result council_sign_head(request_t *request) {
-    if (!council_authorize(request) || !has_council_key(request)) return MHD_YES;
-    return respond_later(request, job_new(sign_head_job));
+/* A council job for the writer, carrying the request's nonce. */
+static enum MHD_Result council_job(request_t *request, job_fn run) {
+    char nonce[COUNCIL_NONCE_MAX + 1];
+    if (!council_authorize(request, nonce) || !has_council_key(request)) return MHD_YES;
+    job_t *job = job_new(run);
+    snprintf(job->arg, sizeof job->arg, "%s", nonce);
+    return respond_later(request, job);
 }
+
+enum MHD_Result council_sign_head(request_t *request) { return council_job(request, sign_head_job); }
 
 /* ------------------------------------------------------------ records */
 
 static void record_job(server_t *server, job_t *job) {
+    if (!claim_nonce(server, job)) return;
     uint64_t size = ledger_size(server->ledger), index;
     char id[64], error[LEDGER_ERROR_SIZE];
     snprintf(id, sizeof id, "rulings@%llu", (unsigned long long)size);
@@ -174,7 +178,4 @@ static void record_job(server_t *server, job_t *job) {
     job_json(job, MHD_HTTP_CREATED);
 }
 
-enum MHD_Result council_record_rulings(request_t *request) {
-    if (!council_authorize(request) || !has_council_key(request)) return MHD_YES;
-    return respond_later(request, job_new(record_job));
-}
+enum MHD_Result council_record_rulings(request_t *request) { return council_job(request, record_job); }

@@ -348,7 +348,8 @@ bool http_start(server_t *server, char *error, size_t error_size) {
         server, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, server->options.max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, server->options.max_client_connections,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, connection_notify,
-        server->watch, MHD_OPTION_UNESCAPE_CALLBACK, connection_unescape, server, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        server->watch, MHD_OPTION_UNESCAPE_CALLBACK, connection_unescape, server, MHD_OPTION_URI_LOG_CALLBACK,
+        connection_uri_log, server, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_END);
     if (!server->daemon) {
         snprintf(error, error_size, "cannot listen on %s:%u: %s", server->options.host, server->options.port,

@@ -104,7 +104,6 @@ static server_t *server_new(const server_options_t *options) {
     server->limiter = rate_limiter_new(server->agreement->source_count, options->rate_per_second, options->rate_burst);
     server->clients = client_limiter_new(options->client_rate, options->client_burst);
     server->sse = sse_hub_new();
-    server->guard = council_guard_new();
     server->watch = connection_watch_new(server);
     server->last_head = server->last_rule = -1e9;
     read_line_of_contact(server);
@@ -121,7 +120,7 @@ static void server_free(server_t *server) {
     rate_limiter_free(server->limiter);
     client_limiter_free(server->clients);
     sse_hub_free(server->sse);
-    council_guard_free(server->guard);
+    nonce_store_close(server->nonces);
     connection_watch_free(server->watch);
     free(server->changes);
     free(server->line_of_contact);
@@ -140,6 +139,7 @@ static bool open_log(server_t *server) {
     bool found = false;
     ledger_tree_head_t head;
     if (!(server->ledger = ledger_open(server->options.log_path, LEDGER_CREATE, error, sizeof error))
+        || !(server->nonces = nonce_store_open(server->options.log_path, error, sizeof error))
         || !writer_replay(server, error, sizeof error)
         || !ledger_latest_head(server->ledger, &head, &found, error, sizeof error)) {
         fprintf(stderr, "truce: error: %s: %s\n", server->options.log_path, error);
@@ -236,6 +236,8 @@ static int start_and_serve(server_t *server, const sigset_t *signals) {
         server->witnesses = NULL;
         return EXIT_CODE_INTERNAL;
     }
+    if (server->options.public_url) snprintf(server->url, sizeof server->url, "%s", server->options.public_url);
+    else snprintf(server->url, sizeof server->url, "http://%s:%u", server->options.host, server->options.port);
     print_serving(server);
     wait_for_signal(signals);
     shut_down(server);

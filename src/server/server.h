@@ -19,6 +19,8 @@ typedef struct {
     const agreement_t *agreement;          /* required; borrowed for the server's life */
     const char *log_path;                  /* required; created when missing */
     const char *host;                      /* "127.0.0.1" */
+    const char *public_url;                /* the server as clients reach it, signed by council requests;
+                                              NULL: "http://HOST:PORT" */
     uint16_t port;                         /* 0: any free port (printed on start) */
     const ledger_secret_key_t *council;    /* NULL: the server signs no tree heads or records */
     const char *origin;                    /* checkpoints' origin; NULL: the log's, else truce/<agreement name> */
@@ -55,9 +57,11 @@ void server_options_defaults(server_options_t *options);
 int server_run(const server_options_t *options);
 
 /* The headers a council request needs (docs/server.md): appends
- * "X-Truce-Time: <now>\nAuthorization: Truce-Ed25519 <sig>\n" for the
- * method, path and body, signed with key (curl -H @file reads them). */
-void server_sign_request(const ledger_secret_key_t *key, const char *method, const char *path,
+ * "X-Truce-Time: <now>\nX-Truce-Nonce: <random>\nAuthorization: Truce-Ed25519 <sig>\n"
+ * for the method, the server's origin ("http://127.0.0.1:8080"), the request
+ * target (path and query, as sent) and the body, signed with key (curl -H
+ * @file reads them). */
+void server_sign_request(const ledger_secret_key_t *key, const char *method, const char *origin, const char *target,
                          const void *body, size_t body_len, buffer_t *out);
 
 #endif

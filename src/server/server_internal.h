@@ -178,12 +178,11 @@ void webhooks_notify(webhooks_t *hooks, const rulings_t *rulings, uint64_t tree_
 void webhooks_stop(webhooks_t *hooks);    /* persists what is queued, joins; NULL-safe */
 
 /* ------------------------------------------------------------ council.c */
-typedef struct council_guard council_guard_t;
-council_guard_t *council_guard_new(void);
-void council_guard_free(council_guard_t *guard);
-/* Checks a council request's Authorization and X-Truce-Time; on failure
- * answers it (401/403) and returns false. */
-bool council_authorize(request_t *request);
+#define COUNCIL_NONCE_MAX 64
+/* Checks a council request's Authorization, X-Truce-Time and X-Truce-Nonce
+ * (the nonce is copied to nonce); on failure answers it (401/403) and
+ * returns false. The writer then claims the nonce (council jobs). */
+bool council_authorize(request_t *request, char nonce[COUNCIL_NONCE_MAX + 1]);
 enum MHD_Result council_sign_head(request_t *request);
 enum MHD_Result council_record_rulings(request_t *request);
 /* Writer: signs a head at the current size now. */
@@ -201,6 +200,18 @@ void connection_notify(void *context, struct MHD_Connection *connection, void **
 size_t connection_unescape(void *context, struct MHD_Connection *connection, char *text);
 void connection_set_phase(server_t *server, struct MHD_Connection *connection, connection_phase_t phase);
 bool connection_nul_in_url(server_t *server, struct MHD_Connection *connection);   /* the URL held a %00 */
+/* MHD_OPTION_URI_LOG_CALLBACK: keeps the request target as sent, for council signatures. */
+void *connection_uri_log(void *context, const char *uri, struct MHD_Connection *connection);
+const char *connection_target(struct MHD_Connection *connection);   /* "" when unknown */
+
+/* ------------------------------------------------------------ nonces.c */
+typedef struct nonce_store nonce_store_t;
+typedef enum { NONCE_FRESH, NONCE_REPLAYED, NONCE_FAILED } nonce_result_t;
+/* Opens LOG.council (created when missing); NULL with the reason. */
+nonce_store_t *nonce_store_open(const char *log_path, char *error, size_t error_size);
+void nonce_store_close(nonce_store_t *store);   /* NULL-safe */
+/* Writer thread: records a council request's nonce durably; NONCE_REPLAYED when seen within the window. */
+nonce_result_t nonce_store_claim(nonce_store_t *store, const char *nonce, time_ms_t now, char *error, size_t error_size);
 
 /* ------------------------------------------------------------ http.c */
 struct request {
@@ -323,7 +334,8 @@ struct server {
     sse_hub_t *sse;
     webhooks_t *webhooks;
     witnesses_t *witnesses;              /* --policy: the checkpoint's witnesses */
-    council_guard_t *guard;
+    nonce_store_t *nonces;               /* the writer's */
+    char url[320];                       /* the server's identity in council signatures: "http://host:port" */
     connection_watch_t *watch;
     atomic_size_t body_bytes;            /* request body bytes held, all connections */
     struct MHD_Daemon *daemon;
