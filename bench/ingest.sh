@@ -10,6 +10,9 @@ N=${N:-1000000}
 DATA=tests/data/ledger
 work=$(mktemp -d /tmp/truce-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Secret keys are read only when their owner alone may read them (git checks
+# them out 0644), so the test keys are copied with mode 0600.
+install -m 600 $DATA/party-UA.key $DATA/council.key "$work/"
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
@@ -22,12 +25,12 @@ awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
     printf "{\"id\":\"b-%d\",\"source\":\"party:UA\",\"time\":\"2026-01-05T10:%02d:%02dZ\",\"kind\":\"strike\",\"actor\":\"RU\",\"at\":[%.3f,%.3f],\"note\":\"bench report %d\"}\n",
            i, (i / 60) % 60, i % 60, 30 + (i % 1000) / 100.0, 45 + (i % 777) / 100.0, i }' > "$work/unsigned.jsonl"
 t0=$(now)
-"$TRUCE" sign --key $DATA/party-UA.key -o "$work/signed.jsonl" "$work/unsigned.jsonl" 2>/dev/null
+"$TRUCE" sign --key "$work/party-UA.key" -o "$work/signed.jsonl" "$work/unsigned.jsonl" 2>/dev/null
 t1=$(now)
 echo "truce sign:                          $(rate "$N" "$t0" "$t1") reports/s ($N reports)"
 
 t0=$(now)
-"$TRUCE" log append --log "$work/log.db" --agreement $DATA/agreement.truce --key $DATA/council.key \
+"$TRUCE" log append --log "$work/log.db" --agreement $DATA/agreement.truce --key "$work/council.key" \
     "$work/signed.jsonl" > "$work/append.out"
 t1=$(now)
 tail -1 "$work/append.out"

@@ -15,6 +15,9 @@ DATA=tests/data/ledger
 AGREEMENT=$DATA/agreement.truce
 work=$(mktemp -d /tmp/truce-kill-test-XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Secret keys are read only when their owner alone may read them (git checks
+# them out 0644), so the test keys are copied with mode 0600.
+install -m 600 $DATA/party-UA.key $DATA/council.key "$work/"
 failures=0
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -23,10 +26,10 @@ echo "== generating and signing $N reports"
 awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)
     printf "{\"id\":\"k-%d\",\"source\":\"party:UA\",\"time\":\"2026-01-05T10:%02d:%02dZ\",\"kind\":\"strike\",\"actor\":\"RU\",\"at\":[%.3f,%.3f]}\n",
            i, (i / 60) % 60, i % 60, 30 + (i % 1000) / 100.0, 45 + (i % 777) / 100.0 }' > "$work/unsigned.jsonl"
-"$TRUCE" sign --key $DATA/party-UA.key -o "$work/signed.jsonl" "$work/unsigned.jsonl" 2>/dev/null || { echo "FAIL: sign"; exit 1; }
+"$TRUCE" sign --key "$work/party-UA.key" -o "$work/signed.jsonl" "$work/unsigned.jsonl" 2>/dev/null || { echo "FAIL: sign"; exit 1; }
 
 # exec: the background job must be truce itself, so that kill -9 hits it.
-append() { exec "$TRUCE" log append --log "$work/log.db" --agreement $AGREEMENT --key $DATA/council.key "$work/signed.jsonl"; }
+append() { exec "$TRUCE" log append --log "$work/log.db" --agreement $AGREEMENT --key "$work/council.key" "$work/signed.jsonl"; }
 
 # Ids in the log, one per line, sorted.
 logged_ids() {
