@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # limits_test: limits that fail loudly, each with an error naming the cap or
-# the fix: a report line past the cap (/dev/zero as input), more rules than
-# the engine can number, an all-zero or shared public key, secret keys
+# the fix: a report line past the cap (/dev/zero as input), more places than
+# a stored report can name, an all-zero or shared public key, secret keys
 # readable by others or not regular files.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,10 +48,10 @@ agreement "$WORK/ok.truce"
 printf 'point 1\n  forbid A strike\n' >> "$WORK/ok.truce"
 expect "a small agreement lints" 0 "" "$TRUCE" lint "$WORK/ok.truce"
 
-agreement "$WORK/rules.truce"
-{ echo "point 1"; for _ in $(seq 32768); do echo "  forbid A strike"; done; } >> "$WORK/rules.truce"
-expect "more rules than the engine numbers" 3 "rules.truce:32774:1: error: the agreement has 32768 rules; truce supports at most 32767" \
-  "$TRUCE" lint "$WORK/rules.truce"
+agreement "$WORK/places.truce"
+{ for i in $(seq 32768); do echo "object o$i \"an object\""; done; printf 'point 1\n  forbid A strike\n'; } >> "$WORK/places.truce"
+expect "more places than a report can name" 3 "places.truce:32773:1: error: the agreement has 32769 places and targets \(one per point included\); truce supports at most 32767" \
+  "$TRUCE" lint "$WORK/places.truce"
 
 agreement "$WORK/zero.truce"
 printf 'key monitor:m AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\npoint 1\n  forbid A strike\n' >> "$WORK/zero.truce"

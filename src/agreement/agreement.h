@@ -169,9 +169,9 @@ typedef struct {
     arena_t arena;             /* owns every string above */
 } agreement_t;
 
-/* The most rules, points, places, events, kinds, sources or parties an
- * agreement may have: the engine numbers them in 16 bits, so lint refuses
- * more (src/agreement/limits.c) rather than let them be misjudged. */
+/* The most places (targets included), kinds or sources an agreement may
+ * have: a stored report names them in 16 bits, so lint refuses more
+ * (src/agreement/limits.c) rather than let reports be misjudged. */
 #define AGREEMENT_MAX_ITEMS 32767
 
 /* Reads and checks an agreement. Every problem found is appended to errors

@@ -1,5 +1,6 @@
 /* limits: what lint refuses because truce could not hold it to the letter:
- * more items of a kind than the engine's 16-bit indices can number, and key
+ * more places, kinds or sources than the engine's 16-bit fields of a stored
+ * report can number (rules, events and points: agreement.c), and key
  * registries that would let a signature stand for the wrong source (an
  * all-zero public key, one key registered for two sources). */
 #include <string.h>
@@ -10,20 +11,16 @@
 static void check_count(parser_t *p, const char *what, int count, int first_line_past) {
     if (count <= AGREEMENT_MAX_ITEMS) return;
     parser_error_at(p, first_line_past, 1, "the agreement has %d %s; truce supports at most %d "
-                    "(the engine numbers them in 16 bits)", count, what, AGREEMENT_MAX_ITEMS);
+                    "(a stored report names them in 16 bits)", count, what, AGREEMENT_MAX_ITEMS);
 }
 
 static void check_counts(parser_t *p) {
     const agreement_t *a = p->a;
     const int past = AGREEMENT_MAX_ITEMS;   /* index of the first item past the cap */
-    check_count(p, "rules", a->rule_count, a->rule_count > past ? a->rules[past].line : 0);
-    check_count(p, "points", a->point_count, a->point_count > past ? a->points[past].line : 0);
     check_count(p, "places and targets (one per point included)", a->place_count,
                 a->place_count > past ? a->places[past].line : 0);
-    check_count(p, "events", a->event_count, a->event_count > past ? a->events[past].line : 0);
     check_count(p, "kinds", a->kind_count, a->kind_count > past ? a->kinds[past].line : 0);
     check_count(p, "sources", a->source_count, a->source_count > past ? a->sources[past].line : 0);
-    check_count(p, "parties", a->party_count, a->party_count > past ? a->parties[past].line : 0);
 }
 
 /* Sources are few (tens): comparing every pair costs nothing. */
