@@ -91,6 +91,34 @@ curl -s --data-binary @"$WORK/altered.json" "$BASE/v1/reports" > "$WORK/answer"
 check "altered replay: duplicate, differs" jq -e '.results[0].status == "duplicate" and (.results[0].note | test("differs"))' "$WORK/answer"
 check "too many lines refused" test "$(seq 10001 | sed 's/.*/{}/' | curl -s -o /dev/null -w '%{http_code}' --data-binary @- "$BASE/v1/reports")" = 413
 
+# ------------------------------------------------------------------ one reader
+
+# check, log append and serve accept the same lines: each case is read by
+# the three, which must agree (accepted by all, or rejected by all).
+verdicts() { # verdicts FILE: "check log serve", each "accepted" or "rejected"
+  local c l v
+  "$TRUCE" check "$PLAN" "$1" >/dev/null 2>&1; [ $? -le 1 ] && c=accepted || c=rejected
+  rm -f "$WORK/scratch.db"*
+  "$TRUCE" log append --log "$WORK/scratch.db" --agreement "$PLAN" "$1" >/dev/null 2>&1 && l=accepted || l=rejected
+  v=$(curl -s --data-binary @"$1" "$BASE/v1/reports" | jq -r 'if (.accepted + .duplicate) > 0 then "accepted" else "rejected" end')
+  echo "$c $l $v"
+}
+reader_case() { # reader_case NAME EXPECTED FILE
+  local got; got=$(verdicts "$3")
+  if [ "$got" = "$2 $2 $2" ]; then ok; else fail "one reader, $1: expected $2 by check, log and serve, got $got"; fi
+}
+report one-bom monitor:osce | sign_as monitor-osce | sed '1s/^/\xEF\xBB\xBF/' > "$WORK/case-bom"
+reader_case "a leading BOM" accepted "$WORK/case-bom"
+report one-cites monitor:osce | jq -c '.cites = {"tree_size": 1, "root_hash": "00"}' | sign_as monitor-osce > "$WORK/case-cites"
+reader_case "a report carrying cites" rejected "$WORK/case-cites"
+report one-dup monitor:osce | sign_as monitor-osce | sed 's/^{/{"x":1,"x":2,/' > "$WORK/case-dup"
+reader_case "a name twice" rejected "$WORK/case-dup"
+report one-nul monitor:osce | sed 's/one-nul/one\\u0000nul/' | sign_as monitor-osce > "$WORK/case-nul"
+reader_case "a NUL in the id" rejected "$WORK/case-nul"
+deep=$(printf '[%.0s' $(seq 100))1$(printf ']%.0s' $(seq 100))
+report one-deep monitor:osce | jq -c ".deep = $deep" | sign_as monitor-osce > "$WORK/case-deep"
+reader_case "nesting 100 deep" rejected "$WORK/case-deep"
+
 # ------------------------------------------------------------------ council requests
 
 council() { # council FILE URL: signed headers for POST URL

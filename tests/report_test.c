@@ -164,6 +164,9 @@ static const rejection_t whole_line_rejections[] = {
 };
 
 static const rejection_t field_rejections[] = {
+    {",\"cites\":{\"tree_size\":1,\"root_hash\":\"00\"}", "field 'cites' is for council records"},
+    {",\"x\":1,\"y\":2,\"x\":3", "field 'x' appears twice"},
+    {",\"\\u0078\":1,\"x\":3", "field 'x' appears twice"},
     {",\"actor\":5", "field 'actor' must be a string"},
     {",\"actor\":\"XX\"", "field 'actor': unknown party 'XX'"},
     {",\"to\":\"Mars\"", "field 'to': unknown party 'Mars'"},

@@ -216,13 +216,28 @@ static bool is_null(json_scan_t *s) {
     return false;
 }
 
+/* Fields the spec does not define that one report may carry: each is
+ * compared with the others, as the log's strict parser refuses a name twice. */
+#define MAX_UNKNOWN_FIELDS 64
+
 static bool read_members(report_parser_t *parser, json_scan_t *s, report_t *r, unsigned *seen) {
+    text_t unknown[MAX_UNKNOWN_FIELDS];
+    int unknown_count = 0;
     do {
         text_t key;
         uint64_t packed;
         if (!json_key(s, &key, &packed) || !json_expect(s, ':'))
             return reject(parser, "invalid JSON: expected \"field\": value");
         int field = field_of(parser, packed);
+        /* Only the log writes council records, which cite a tree head; a
+         * report carrying "cites" would be taken for one by some readers. */
+        if (field == F_UNKNOWN && text_equals_cstr(key, "cites"))
+            return reject(parser, "field 'cites' is for council records, which the log writes itself");
+        for (int i = 0; field == F_UNKNOWN && i < unknown_count; i++)
+            if (text_equals(unknown[i], key)) return reject(parser, "field '%.*s' appears twice", (int)key.len, key.ptr);
+        if (field == F_UNKNOWN && unknown_count == MAX_UNKNOWN_FIELDS)
+            return reject(parser, "more than %d fields the spec does not define", MAX_UNKNOWN_FIELDS);
+        if (field == F_UNKNOWN) unknown[unknown_count++] = key;
         if (field != F_UNKNOWN) {
             if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice", field_names[field]);
             if (is_null(s)) continue; /* null: the field is absent */

@@ -149,6 +149,7 @@ static void trim(const char **s, size_t *len) {
 
 /* One report (any JSON formatting), or JSON Lines. */
 static void check_body(server_t *server, worker_t *worker, job_t *job, uint32_t client, const char *body, size_t len) {
+    if (len >= 3 && !memcmp(body, "\xEF\xBB\xBF", 3)) body += 3, len -= 3;   /* a leading UTF-8 BOM, as truce check skips one */
     const char *text = body;
     size_t text_len = len;
     char error[LEDGER_ERROR_SIZE];
