@@ -164,11 +164,7 @@ static void *watch_main(void *context) {
 connection_watch_t *connection_watch_new(server_t *server) {
     connection_watch_t *watch = xcalloc(1, sizeof *watch);
     pthread_mutex_init(&watch->lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&watch->wake, &attributes);
-    pthread_condattr_destroy(&attributes);
+    monotonic_cond_init(&watch->wake);
     watch->header_timeout = server->options.header_timeout_ms / 1000.0;
     watch->body_timeout = server->options.body_timeout_ms / 1000.0;
     watch->metrics = &server->metrics;

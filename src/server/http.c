@@ -64,6 +64,14 @@ double monotonic_seconds(void) {
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+void monotonic_cond_init(pthread_cond_t *cond) {
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &attributes);
+    pthread_condattr_destroy(&attributes);
+}
+
 time_ms_t wall_clock_ms(void) {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);

@@ -89,11 +89,7 @@ static server_t *server_new(const server_options_t *options) {
     }
     server->agreement = options->agreement;
     pthread_mutex_init(&server->queue_lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&server->queue_wake, &attributes);
-    pthread_condattr_destroy(&attributes);
+    monotonic_cond_init(&server->queue_wake);
     pthread_mutex_init(&server->snapshot_lock, NULL);
     pthread_mutex_init(&server->head_lock, NULL);
     pthread_key_create(&server->worker_key, worker_free);

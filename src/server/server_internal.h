@@ -232,6 +232,8 @@ bool http_start(server_t *server, char *error, size_t error_size);
 void http_quiesce(server_t *server);
 void http_stop(server_t *server);
 double monotonic_seconds(void);
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC (deadlines from monotonic_seconds). */
+void monotonic_cond_init(pthread_cond_t *cond);
 time_ms_t wall_clock_ms(void);
 
 /* Answers; each takes ownership of body (freed with the response). */

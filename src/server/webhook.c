@@ -334,11 +334,7 @@ webhooks_t *webhooks_start(server_t *server, char *error, size_t error_size) {
     webhooks_t *hooks = xcalloc(1, sizeof *hooks);
     hooks->server = server;
     pthread_mutex_init(&hooks->lock, NULL);
-    pthread_condattr_t attributes;
-    pthread_condattr_init(&attributes);
-    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
-    pthread_cond_init(&hooks->wake, &attributes);
-    pthread_condattr_destroy(&attributes);
+    monotonic_cond_init(&hooks->wake);
     const agreement_t *a = server->agreement;
     hooks->ruling_slots = a->point_count * (a->party_count + 2);
     hooks->last = xmalloc(sizeof *hooks->last * (size_t)hooks->ruling_slots);
