@@ -150,6 +150,22 @@ static void add_point_objects(parser_t *p) {
     }
 }
 
+/* `replaces` matches a point to an earlier draft's: each old label at most once. */
+static void check_replaces(parser_t *p) {
+    const agreement_t *a = p->a;
+    for (int i = 0; i < a->point_count; i++) {
+        const point_t *point = &a->points[i];
+        if (!point->replaces) continue;
+        if (!strcmp(point->replaces, point->label))
+            parser_error_at(p, point->line, 1, "point %s replaces itself: drop `replaces`, labels match by themselves",
+                            point->label);
+        for (int j = 0; j < i; j++)
+            if (a->points[j].replaces && !strcmp(a->points[j].replaces, point->replaces))
+                parser_error_at(p, point->line, 1, "points %s and %s both replace %s", a->points[j].label,
+                                point->label, point->replaces);
+    }
+}
+
 static void resolve(parser_t *p) {
     agreement_t *a = p->a;
     resolve_labels(p);
@@ -169,6 +185,7 @@ static void resolve(parser_t *p) {
         check_rule_window(p, &a->rules[i]);
         check_rule_clauses(p, &a->rules[i]);
     }
+    check_replaces(p);
     for (int i = 0; i < a->point_count; i++)
         if (!a->points[i].rule_count && !p->point_failed[i])
             parser_error_at(p, a->points[i].line, 1,
@@ -187,6 +204,7 @@ agreement_t *agreement_parse(const char *path, const char *text, size_t len, dia
     const char *slash = strrchr(path, '/');
     if (slash) snprintf(p.folder, sizeof p.folder, "%.*s", (int)(slash - path), path);
     size_t before = errors->count;
+    parser_include_root(&p);
     lexer_init(&p.lexer, text, len);
     parser_run(&p);
     resolve(&p);

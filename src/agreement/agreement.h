@@ -149,6 +149,7 @@ typedef struct {
     char *label;               /* "10d": stable across drafts */
     char *title;               /* optional short title after the label */
     char *text;                /* the point's words */
+    char *replaces;            /* `replaces LABEL`: the label this point had in an earlier draft; NULL */
     int first_rule, rule_count;
     int line;
 } point_t;

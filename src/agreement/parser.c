@@ -264,7 +264,7 @@ static bool parse_kind(parser_t *p) {
 }
 
 /* Zone and key files are named relative to the agreement's folder. */
-static void join_path(const parser_t *p, const char *file, char *out, size_t size) {
+void parser_join_path(const parser_t *p, const char *file, char *out, size_t size) {
     buffer_t path = {0};
     if (file[0] != '/' && p->folder[0]) buffer_printf(&path, "%s/", p->folder);
     buffer_puts(&path, file);
@@ -297,7 +297,7 @@ static bool parse_place_geometry(parser_t *p, place_t *place) {
             if (!file) return parser_error(p, "expected a quoted GeoJSON file name");
             place->file = file;
             char path[1024];
-            join_path(p, file, path, sizeof path);
+            parser_join_path(p, file, path, sizeof path);
             diagnostic_t why;
             zone_free(place->zone);
             place->zone = zone_load_geojson(path, &why);
@@ -411,6 +411,11 @@ static bool parse_statement(parser_t *p) {
         bool needs_point;
     } rules[] = {{"require", 1}, {"forbid", 1}, {"limit", 1}, {"share", 1}, {"exchange", 1},
                  {"grant", 1}, {"sanction", 1}, {"declaratory", 1}, {"on", 1}};
+    bool point_statement = p->token.type == TOKEN_TEXT_LINE || parser_at_word(p, "point") || parser_at_word(p, "agreement");
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) point_statement |= parser_at_word(p, rules[i].word);
+    if (p->included_from && point_statement) /* one draft's points must not leak into another's */
+        return parser_error(p, "an included file holds declarations only: the agreement line, points, their words "
+                               "and rules belong in the file that includes it (%s)", p->included_from);
     if (p->token.type == TOKEN_TEXT_LINE) return parser_point_text(p);
     if (p->token.type != TOKEN_WORD) return parser_error(p, "expected a statement (party, place, point, require, ...)");
     if (p->keys_only && !parser_at_word(p, "key")) return parser_error(p, "a keys file holds only `key SOURCE BASE64` lines");
@@ -431,6 +436,7 @@ static bool parse_statement(parser_t *p) {
     if (text_equals_cstr(word, "key")) return parse_key(p);
     if (text_equals_cstr(word, "assessment")) return (p->a->assessment_kind = parser_expect_reference(p, "kind")) >= 0;
     if (text_equals_cstr(word, "keys")) return parse_keys_file(p);
+    if (text_equals_cstr(word, "include")) return parser_include(p);
     if (text_equals_cstr(word, "point")) return parser_point(p);
     parser_error_at(p, line, column, "unknown statement '%.*s'", (int)word.len, word.ptr);
     return false;
@@ -471,7 +477,7 @@ static bool parse_keys_file(parser_t *p) {
     char *file = parser_optional_string(p);
     if (!file) return parser_error(p, "expected a quoted file name");
     char path[1024];
-    join_path(p, file, path, sizeof path);
+    parser_join_path(p, file, path, sizeof path);
     char *text;
     size_t len;
     if (!parser_read_file(path, &text, &len)) {

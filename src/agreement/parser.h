@@ -7,6 +7,8 @@
 #include "agreement/agreement.h"
 #include "agreement/lexer.h"
 
+#define PARSER_MAX_INCLUDE_DEPTH 16
+
 /* A consequence that names a point by label, resolved once every point is read. */
 typedef struct {
     char *label;
@@ -24,6 +26,9 @@ typedef struct {
     int current_point;         /* -1 before the first `point` */
     bool statement_failed;     /* an error was reported for the current line */
     bool keys_only;            /* reading a `keys` registry file */
+    const char *included_from; /* reading an `include`d file (declarations only): the includer, else NULL */
+    const char *include_stack[PARSER_MAX_INCLUDE_DEPTH]; /* canonical paths of the files being read, outermost first */
+    int include_depth;
     pending_label_t *pending;
     int pending_count;
     int name_line, name_column;  /* where the last name read by parser_expect_name began */
@@ -42,6 +47,12 @@ bool parser_point(parser_t *p);
 bool parser_point_text(parser_t *p);
 bool parser_rule(parser_t *p);
 bool parser_read_file(const char *path, char **text, size_t *len);
+/* `include "FILE"` (include.c): reads a file of declarations in place. */
+bool parser_include(parser_t *p);
+/* Remembers the outermost file, for include cycles. */
+void parser_include_root(parser_t *p);
+/* Zone, key and included files are named relative to the current file's folder. */
+void parser_join_path(const parser_t *p, const char *file, char *out, size_t size);
 
 /* Token helpers (parser.c). accept_* consume the token if it matches;
  * expect_* also report an error when it does not. Errors return false/NULL/-1. */

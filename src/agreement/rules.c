@@ -15,9 +15,14 @@ bool parser_point(parser_t *p) {
     char *label = parser_expect_name(p, "a point label such as 10d");
     if (!label) return false;
     if (agreement_point(p->a, text_of(label)) >= 0) return parser_error_at_name(p, "point '%s' is declared twice", label);
+    char *title = parser_optional_string(p), *replaces = NULL;
+    if (parser_accept_word(p, "replaces") &&
+        !(replaces = parser_expect_name(p, "the label the point had in the earlier draft")))
+        return false;
     point_t *point = GROW(p->a->points, p->a->point_count);
     point->label = label;
-    point->title = parser_optional_string(p);
+    point->title = title;
+    point->replaces = replaces;
     point->first_rule = p->a->rule_count;
     point->line = line;
     p->current_point = p->a->point_count - 1;
