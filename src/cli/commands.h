@@ -24,6 +24,7 @@ int cmd_log_tlog(const char *sub, int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_witness(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* "truce: error: <message>" on stderr. */
 void cli_error(const char *format, ...) __attribute__((format(printf, 1, 2)));

@@ -15,6 +15,7 @@ typedef struct {
 static const command_t commands[] = {
     {"check", cmd_check, "hold an agreement against reports and print the rulings"},
     {"incidents", cmd_incidents, "list every incident behind the rulings, or count them per day"},
+    {"diff", cmd_diff, "compare two drafts of an agreement, point by point"},
     {"lint", cmd_lint, "check an agreement file and report every problem"},
     {"keygen", cmd_keygen, "make a source's Ed25519 signing key and print its registry line"},
     {"sign", cmd_sign, "sign reports with a source's secret key"},
