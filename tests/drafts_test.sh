@@ -96,5 +96,36 @@ expect_code "drafts that do not lint" 3 diff "$tmp/broken.truce" "$tmp/broken2.t
 expect_in "the first draft's lint error, with file:line:column" err "broken.truce:2:9: error: cannot read included file nowhere.truce"
 expect_in "the second draft's lint error too" err "broken2.truce:4:12: error: unknown kind 'nothing'"
 
+# ------------------------------------------- what-if: check --drafts
+STREAM=$here/data/drafts/whatif.jsonl
+expect_code "--drafts on the scenario stream" 1 check --drafts --as-of 2026-05-01 "$US" "$E3" "$P20" "$STREAM"
+expect_in "700,000 under arms: violates 6 under the 28 points, within the cap under E3 and as 4 under the 20 points" out \
+    '^6 +UA +violated +in_effect +in_effect \(as 4\)'
+expect_in "a Russian unit near Kharkiv: violates E3's 21d only" out '^21d +RU +in_effect +violated +\(no such point\)'
+expect_in "elections: overdue, overdue, declaratory under the 20 points" out '^25 +UA +overdue +overdue +declaratory \(as 18\)'
+expect_in "the reason of each draft under its row" out '^ +e3.truce: in effect: latest personnel.strength 700000 .*within at most 800000'
+expect_not_in "no row for a point all drafts rule on alike" out '^10c '
+expect_not_in "no row for a dropped declaratory point" out '^3 '
+expect_in "the stream is read once" err 'truce: 4 reports read once for 3 drafts, 1 rejected'
+expect_in "a rejected line named with file:line" err 'whatif.jsonl:4: rejected:'
+expect_code "--drafts --json" 1 check --drafts --json --quiet --as-of 2026-05-01 "$US" "$E3" "$P20" "$STREAM"
+expect_json "JSON: one object per difference, a ruling per draft" \
+    '.point == "6" and .party == "UA" and (.rulings | map(.status)) == ["violated","in_effect","in_effect"] and .rulings[2].point == "4"'
+expect_json "JSON: a point a draft lacks is null" '.point == "21d" and .party == "RU" and .rulings[2].point == null and .rulings[2].status == null'
+expect_code "--drafts, the same draft twice: no difference" 0 check --drafts "$US" "$US" "$STREAM" --quiet
+expect_code "--drafts with one draft" 2 check --drafts "$US" "$STREAM"
+expect_in "--drafts with one draft: why" err 'needs two drafts or more'
+expect_code "--drafts without reports" 2 check --drafts "$US" "$E3"
+expect_code "--drafts with different parties" 2 check --drafts "$US" "$tmp/no-nato.truce" "$STREAM"
+expect_in "--drafts with different parties: why" err 'declare different parties'
+expect_code "--drafts with a draft that does not lint" 3 check --drafts "$US" "$tmp/broken2.truce" "$STREAM"
+expect_in "--drafts: the lint error with file:line:column" err "broken2.truce:4:12: error: unknown kind 'nothing'"
+
+# Declarations in another order: reports are carried over by name, not index.
+printf 'agreement a "A"\nparty UA "U"\nparty RU "R"\nmonitor monitor:m "M"\nkind note\nkind strike needs actor\npoint 1\n  forbid RU strike\n' > "$tmp/a.truce"
+printf 'agreement b "B"\nparty RU "R"\nparty UA "U"\nmonitor monitor:m "M"\nkind strike needs actor\nkind note\npoint 1\n  forbid RU strike\n' > "$tmp/b.truce"
+echo '{"id":"1","source":"monitor:m","time":"2026-01-01T00:00:00Z","kind":"strike","actor":"RU"}' > "$tmp/strike.jsonl"
+expect_code "--drafts: parties and kinds declared in another order rule alike" 0 check --drafts "$tmp/a.truce" "$tmp/b.truce" "$tmp/strike.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/board.h"
+#include "cli/check_drafts.h"
 #include "cli/check_log.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -14,7 +15,8 @@
 
 static const char check_usage[] =
     "usage: truce check [options] AGREEMENT REPORTS.jsonl...\n"
-    "       truce check [options] AGREEMENT --log DB [--size N] [--record --key COUNCIL_KEY]\n\n"
+    "       truce check [options] AGREEMENT --log DB [--size N] [--record --key COUNCIL_KEY]\n"
+    "       truce check --drafts [--as-of TIME] [--json] A.truce B.truce [C.truce...] REPORTS.jsonl...\n\n"
     "Holds the agreement against the reports (JSON Lines; `-` reads standard input)\n"
     "or against the signed log, and prints one ruling per point and party.\n\n"
     "options:\n"
@@ -33,6 +35,10 @@ static const char check_usage[] =
     "  --record          with --log: append the rulings to the log as a council\n"
     "                    record citing the tree size and root they were derived at\n"
     "  --key FILE        the council's secret key, for --record\n"
+    "  --drafts          what if: replay the same reports under each draft (the\n"
+    "                    arguments ending in .truce) and print, per point and party,\n"
+    "                    the rulings that differ, side by side with the reasons\n"
+    "                    (exit 0 none differ, 1 some differ; docs/drafts.md)\n"
     "  -h, --help        this text\n\n"
     "Rejected lines go to stderr as FILE:LINE: rejected: REASON; a summary line\n"
     "counts reports read, accepted, without bearing, duplicates and rejects.\n\n"
@@ -42,7 +48,7 @@ static const char check_usage[] =
 
 typedef struct {
     time_ms_t as_of;
-    bool json, quiet, record, history;
+    bool json, quiet, record, history, drafts;
     const char *log, *key;
     uint64_t size;
     const char *explain;
@@ -57,7 +63,7 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
         {"color", required_argument, NULL, 'c'}, {"log", required_argument, NULL, 'l'},
         {"size", required_argument, NULL, 's'}, {"record", no_argument, NULL, 'r'},
         {"key", required_argument, NULL, 'k'}, {"history", no_argument, NULL, 'H'},
-        {"help", no_argument, NULL, 'h'}, {0}};
+        {"drafts", no_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'}, {0}};
     *o = (check_options_t){.as_of = TIME_NONE, .color = -1, .size = UINT64_MAX};
     char *end;
     int c;
@@ -86,9 +92,14 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
                 return EXIT_USAGE;
             }
             break;
+        case 'D': o->drafts = true; break;
         case 'h': fputs(check_usage, stdout); return -1;
         default: fputs(check_usage, stderr); return EXIT_USAGE;
         }
+    }
+    if (o->drafts) { /* the drafts and the report files are told apart by name (check_drafts.c) */
+        if (o->log || o->explain || o->history) return cli_usage_error("check", "--drafts replays report files: no --log, --explain or --history");
+        return EXIT_OK;
     }
     int files = argc - optind - 1;
     if (argc - optind < 1 || (o->log ? files != 0 : files < 1)) {
@@ -173,6 +184,7 @@ int cmd_check(int argc, char **argv) {
     check_options_t o;
     int status = parse_options(argc, argv, &o);
     if (status) return status < 0 ? EXIT_OK : status;
+    if (o.drafts) return check_drafts(argc - optind, argv + optind, o.as_of, o.json, o.quiet);
     agreement_t *agreement = cli_open_agreement(argv[optind]);
     if (!agreement) return EXIT_INPUT;
     report_parser_t *parser = report_parser_new(agreement);
