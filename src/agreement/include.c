@@ -68,19 +68,12 @@ static void parse_included(parser_t *p, const char *path, const char *real, cons
 
 bool parser_include(parser_t *p) {
     int line = p->token.line, column = p->token.column;
-    char *file = parser_optional_string(p);
-    if (!file) return parser_error(p, "expected a quoted file name: include \"common.truce\"");
-    if (!parser_at_line_end(p)) return true; /* the caller reports what follows */
-    char path[1024];
-    parser_join_path(p, file, path, sizeof path);
-    char *text;
+    char path[1024], *text;
     size_t len;
-    if (!parser_read_file(path, &text, &len)) {
-        parser_error_at(p, line, column, "cannot read included file %s: %s", file, strerror(errno));
-        return false;
-    }
+    if (!parser_read_named_file(p, "included", path, sizeof path, &text, &len)) return !p->statement_failed;
     const char *real = canonical(p, path);
-    if (!include_cycle(p, file, real, line, column)) parse_included(p, path, real, text, len);
+    if (!include_cycle(p, strrchr(path, '/') ? strrchr(path, '/') + 1 : path, real, line, column))
+        parse_included(p, path, real, text, len);
     free(text);
     return true;
 }

@@ -472,18 +472,23 @@ bool parser_read_file(const char *path, char **text, size_t *len) {
     return true;
 }
 
-static bool parse_keys_file(parser_t *p) {
+/* `keys "FILE"` / `include "FILE"`: the quoted name, resolved against the
+ * current file's folder, and the file's text (caller frees). Reports why not. */
+bool parser_read_named_file(parser_t *p, const char *what, char *path, size_t size, char **text, size_t *len) {
     int line = p->token.line, column = p->token.column;
     char *file = parser_optional_string(p);
     if (!file) return parser_error(p, "expected a quoted file name");
-    char path[1024];
-    parser_join_path(p, file, path, sizeof path);
-    char *text;
+    if (!parser_at_line_end(p)) return false; /* the caller reports what follows */
+    parser_join_path(p, file, path, size);
+    if (parser_read_file(path, text, len)) return true;
+    parser_error_at(p, line, column, "cannot read %s file %s: %s", what, file, strerror(errno));
+    return false;
+}
+
+static bool parse_keys_file(parser_t *p) {
+    char path[1024], *text;
     size_t len;
-    if (!parser_read_file(path, &text, &len)) {
-        parser_error_at(p, line, column, "cannot read keys file %s: %s", file, strerror(errno));
-        return false;
-    }
+    if (!parser_read_named_file(p, "keys", path, sizeof path, &text, &len)) return !p->statement_failed;
     parser_t sub = *p;
     sub.path = arena_strndup(&p->a->arena, path, strlen(path));
     sub.keys_only = true;

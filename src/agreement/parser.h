@@ -47,6 +47,7 @@ bool parser_point(parser_t *p);
 bool parser_point_text(parser_t *p);
 bool parser_rule(parser_t *p);
 bool parser_read_file(const char *path, char **text, size_t *len);
+bool parser_read_named_file(parser_t *p, const char *what, char *path, size_t size, char **text, size_t *len);
 /* `include "FILE"` (include.c): reads a file of declarations in place. */
 bool parser_include(parser_t *p);
 /* Remembers the outermost file, for include cycles. */
