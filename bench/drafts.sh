@@ -29,7 +29,7 @@ median_of() {
     samples=$(mktemp)
     for ((i = 0; i < runs; i++)); do
         /usr/bin/time -f "%e %U %S" -o "$samples.one" "$@" > /dev/null 2>&1 || true
-        awk '{ print $1, $2 + $3 }' "$samples.one" >> "$samples"
+        tail -n 1 "$samples.one" | awk '{ print $1, $2 + $3 }' >> "$samples"  # after "Command exited with ..."
     done
     local wall cpu
     wall=$(cut -d' ' -f1 "$samples" | sort -n | sed -n "$(((runs + 1) / 2))p")
