@@ -146,7 +146,12 @@ echo "under attack: $(cat "$WORK/seen.json")"
 seen() { jq -e "$1" "$WORK/seen.json" >/dev/null 2>&1; }
 
 check "every genuine report accepted" seen '.genuine == ["accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted","accepted"]'
-check "healthz p99 under 50 ms" seen '.health_p99_ms < 50'
+# A latency bound holds for the optimised build; under AddressSanitizer every
+# request is several times slower, so there the figure is printed, not judged.
+case "$TRUCE" in
+  *build-asan*) echo "healthz p99 under the sanitizer build (not judged): $(jq .health_p99_ms "$WORK/seen.json") ms"; ok ;;
+  *) check "healthz p99 under 50 ms" seen '.health_p99_ms < 50' ;;
+esac
 check "healthz answered all along" seen '.health_count >= 100 and .health_failed == 0'
 check "replays answered (duplicate, then refused at the door)" seen '.replay["200"] >= 1 and .replay["429"] >= 1'
 check "forgeries refused" seen '(.forged["403"] // 0) + (.forged["429"] // 0) >= 2 and (.forged["200"] // 0) == 0'
