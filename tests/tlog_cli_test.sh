@@ -132,6 +132,24 @@ check "a kept checkpoint with a broken signature is named" bash -c "'$TRUCE' ver
 check "a checkpoint of another origin is refused" \
     exits 1 "$TRUCE" verify --log "$work/log.db" --agreement "$PLAN" --origin other.example/log --checkpoint "$work/cp10.txt"
 
+# 4b. Receipts (c2sp.org/tlog-proof), checked offline.
+"$TRUCE" log entries --log "$work/log.db" 3 4 > "$work/entry3.json"
+key3=$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["entry"]; print(e["source"] + "/" + e["id"])' "$work/entry3.json")
+"$TRUCE" log receipt --log "$work/log.db" --entry "$key3" > "$work/r3.tlog-proof" 2>/dev/null
+check "log receipt prints a tlog-proof receipt" bash -c "head -1 '$work/r3.tlog-proof' | grep -qx 'c2sp.org/tlog-proof@v1' && sed -n 2p '$work/r3.tlog-proof' | grep -qx 'index 3'"
+check "verify --receipt accepts it with the entry" \
+    "$TRUCE" verify --receipt "$work/r3.tlog-proof" --entry "$work/entry3.json" --agreement "$PLAN"
+"$TRUCE" log entries --log "$work/log.db" 4 5 > "$work/entry4.json"
+check "another entry does not match the receipt (exit 1)" \
+    exits 1 "$TRUCE" verify --receipt "$work/r3.tlog-proof" --entry "$work/entry4.json" --agreement "$PLAN"
+sed '3 s/^./A/; 3 s/^AA/BA/' "$work/r3.tlog-proof" > "$work/r3-bad.tlog-proof"
+check "a damaged proof line fails (exit 1)" \
+    exits 1 "$TRUCE" verify --receipt "$work/r3-bad.tlog-proof" --entry "$work/entry3.json" --agreement "$PLAN"
+sed '1 s/.*/c2sp.org\/tlog-proof@v2/' "$work/r3.tlog-proof" > "$work/r3-v2.tlog-proof"
+check "a receipt of another format is refused as input (exit 3)" \
+    exits 3 "$TRUCE" verify --receipt "$work/r3-v2.tlog-proof" --entry "$work/entry3.json" --agreement "$PLAN"
+check "log receipt for an unknown entry (exit 3)" exits 3 "$TRUCE" log receipt --log "$work/log.db" --entry party:UA/nope
+
 # 5. A log made before checkpoints: it keeps verifying, and one command converts it.
 cp "$work/log.db" "$work/old.db"
 python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript("DROP TABLE checkpoints; DELETE FROM meta WHERE name = '"'origin'"';"); db.commit()' "$work/old.db"

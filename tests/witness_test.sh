@@ -124,6 +124,18 @@ for i in $(seq 100); do [ "$(curl -s "$BASE/checkpoint" | sed -n 2p)" = 30 ] && 
 curl -s "$BASE/checkpoint" > "$WORK/kept-30.txt"
 check "a new checkpoint is cosigned again (the witnesses moved on)" \
   bash -c "sed -n 2p '$WORK/kept-30.txt' | grep -qx 30 && test \$(grep -c 'example/witness ' '$WORK/kept-30.txt') -eq 2"
+# A receipt for a report, with the cosigned checkpoint, checked offline against the policy.
+"$TRUCE" log entries --log "$WORK/log.db" 25 26 > "$WORK/entry25.json"
+KEY25=$(jq -r '.entry.source + "/" + .entry.id' "$WORK/entry25.json")
+curl -s "$BASE/v1/log/receipt?key=$KEY25" > "$WORK/r25.tlog-proof"
+check "GET /v1/log/receipt answers a receipt with the cosigned checkpoint" \
+  bash -c "head -1 '$WORK/r25.tlog-proof' | grep -qx 'c2sp.org/tlog-proof@v1' && test \$(grep -c 'example/witness ' '$WORK/r25.tlog-proof') -eq 2"
+check "verify --receipt --policy accepts it offline" bash -c "'$TRUCE' verify --receipt '$WORK/r25.tlog-proof' \
+  --entry '$WORK/entry25.json' --agreement '$PLAN' --policy '$WORK/policy' | grep -q 'quorum of witnesses cosigned'"
+grep -v 'ru.example/witness ' "$WORK/r25.tlog-proof" > "$WORK/r25-ua-only.tlog-proof"
+check "without RU's cosignature the policy refuses it (exit 1)" \
+  test "$("$TRUCE" verify --receipt "$WORK/r25-ua-only.tlog-proof" --entry "$WORK/entry25.json" --agreement "$PLAN" --policy "$WORK/policy" >/dev/null 2>&1; echo $?)" = 1
+check "an unknown key: 404" test "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/v1/log/receipt?key=party:UA/nope")" = 404
 # A witness that is down is reported, not skipped.
 kill -TERM "$PID_ru"; wait "$PID_ru" 2>/dev/null
 sed -n 31,32p "$WORK/all.jsonl" > "$WORK/next2.jsonl"

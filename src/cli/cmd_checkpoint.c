@@ -14,14 +14,18 @@
 static const char USAGE[] =
     "usage: truce log checkpoint --log DB [--key COUNCIL_KEY] [--origin ORIGIN | --agreement FILE]\n"
     "       truce log tiles --log DB --out DIR\n"
-    "       truce log vkey (--agreement FILE | --key COUNCIL_KEY) [--origin ORIGIN | --log DB]\n\n"
+    "       truce log vkey (--agreement FILE | --key COUNCIL_KEY) [--origin ORIGIN | --log DB]\n"
+    "       truce log receipt --log DB --entry SOURCE/ID\n\n"
     "checkpoint  prints the latest checkpoint (a C2SP signed note: origin, size,\n"
     "            base64 root, the council's signature). With --key, first signs a\n"
     "            tree head if the log grew, then a checkpoint of the latest head:\n"
     "            this also converts a log made before checkpoints existed.\n"
     "tiles       writes the latest checkpoint and the tiles it needs under DIR\n"
     "            (tlog-tiles layout), incrementally; any web server can serve DIR.\n"
-    "vkey        prints the council's verifier key for the log's origin.\n\n"
+    "vkey        prints the council's verifier key for the log's origin.\n"
+    "receipt     prints a receipt for an entry (c2sp.org/tlog-proof: its index, the\n"
+    "            inclusion proof and the latest, possibly cosigned, checkpoint),\n"
+    "            which `truce verify --receipt` checks offline.\n\n"
     "The origin names the log in every checkpoint. It is recorded in the log when\n"
     "the first checkpoint is signed and never changes: --origin, or by default\n"
     "truce/<agreement name> (--agreement).\n\n"
@@ -36,7 +40,7 @@ static const char USAGE[] =
     "exit: 0 done, 2 usage, 3 bad input (log, key, agreement, no checkpoint), 5 internal\n";
 
 typedef struct {
-    const char *log, *key, *origin, *agreement, *out;
+    const char *log, *key, *origin, *agreement, *out, *entry;
 } tlog_options_t;
 
 static int usage_error(const char *message) { return cli_usage_error("log", message); }
@@ -45,7 +49,8 @@ static int parse_options(int argc, char **argv, tlog_options_t *o) {
     static const struct option options[] = {
         {"log", required_argument, NULL, 'l'}, {"key", required_argument, NULL, 'k'},
         {"origin", required_argument, NULL, 'o'}, {"agreement", required_argument, NULL, 'a'},
-        {"out", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"out", required_argument, NULL, 'd'}, {"entry", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int c;
     optind = 1;
@@ -56,6 +61,7 @@ static int parse_options(int argc, char **argv, tlog_options_t *o) {
         case 'o': o->origin = optarg; break;
         case 'a': o->agreement = optarg; break;
         case 'd': o->out = optarg; break;
+        case 'e': o->entry = optarg; break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: return usage_error("bad option");
         }
@@ -202,11 +208,41 @@ static int run_vkey(const tlog_options_t *o) {
     return status;
 }
 
+static int run_receipt(const tlog_options_t *o) {
+    const char *slash = o->entry ? strchr(o->entry, '/') : NULL;
+    if (!o->log || !slash) return usage_error("receipt needs --log DB and --entry SOURCE/ID");
+    char error[LEDGER_ERROR_SIZE];
+    ledger_t *ledger = ledger_open(o->log, LEDGER_READ_ONLY, error, sizeof error);
+    if (!ledger) { cli_error("%s", error); return EXIT_INPUT; }
+    latest_t latest = {{0}};
+    buffer_t receipt = {0};
+    uint64_t index = 0;
+    bool found = false;
+    int status = EXIT_INPUT;
+    if (!ledger_find(ledger, (text_t){o->entry, (size_t)(slash - o->entry)}, text_of(slash + 1), &index, &found, error,
+                     sizeof error)
+        || !ledger_foreach_checkpoint(ledger, true, keep_note, &latest, error, sizeof error))
+        cli_error("%s", error);
+    else if (!found) cli_error("%s: no entry %s in the log", o->log, o->entry);
+    else if (latest.note.len == 0) cli_error("%s: no checkpoint yet", o->log);
+    else if (!tlog_receipt_make(ledger, index, latest.note.data, latest.note.len, &receipt, error, sizeof error))
+        cli_error("%s: %s (sign a newer checkpoint?)", o->entry, error);
+    else {
+        fwrite(receipt.data, 1, receipt.len, stdout);
+        status = EXIT_OK;
+    }
+    buffer_free(&receipt);
+    buffer_free(&latest.note);
+    ledger_close(ledger);
+    return status;
+}
+
 int cmd_log_tlog(const char *sub, int argc, char **argv) {
     tlog_options_t o;
     int status = parse_options(argc, argv, &o);
     if (status) return status < 0 ? EXIT_OK : status;
     if (!strcmp(sub, "checkpoint")) return run_checkpoint(&o);
     if (!strcmp(sub, "tiles")) return run_tiles(&o);
+    if (!strcmp(sub, "receipt")) return run_receipt(&o);
     return run_vkey(&o);
 }

@@ -22,7 +22,7 @@ static const char USAGE[] =
     "       truce log proof --log DB --inclusion SOURCE/ID [--size N]\n"
     "       truce log proof --log DB --consistency OLD NEW\n"
     "       truce log entries --log DB START END\n"
-    "       truce log checkpoint | tiles | vkey ...   (truce log checkpoint --help)\n\n"
+    "       truce log checkpoint | tiles | vkey | receipt ...   (truce log checkpoint --help)\n\n"
     "append   checks each report (valid for the agreement, signed by its source's\n"
     "         registered key) and appends it; prints 'FILE:LINE: appended INDEX SOURCE/ID'\n"
     "         or 'FILE:LINE: duplicate INDEX SOURCE/ID' once its batch is committed,\n"
@@ -499,7 +499,7 @@ int cmd_log(int argc, char **argv) {
     if (argc < 2) return usage_error("log needs a subcommand: append, sth, proof, entries, checkpoint, tiles or vkey");
     const char *sub = argv[1];
     if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) { fputs(USAGE, stdout); return EXIT_OK; }
-    if (!strcmp(sub, "checkpoint") || !strcmp(sub, "tiles") || !strcmp(sub, "vkey")) {
+    if (!strcmp(sub, "checkpoint") || !strcmp(sub, "tiles") || !strcmp(sub, "vkey") || !strcmp(sub, "receipt")) {
         if (!ledger_init()) { cli_error("cannot initialize libsodium"); return EXIT_INTERNAL; }
         return cmd_log_tlog(sub, argc - 1, argv + 1);
     }
@@ -512,6 +512,6 @@ int cmd_log(int argc, char **argv) {
     if (!strcmp(sub, "sth")) return optind == argc ? run_sth(&o) : usage_error("sth takes no arguments");
     if (!strcmp(sub, "proof")) return run_proof(&o, argc, argv);
     if (!strcmp(sub, "entries")) return run_entries(&o, argc, argv);
-    cli_error("unknown log subcommand '%s' (append, sth, proof, entries, checkpoint, tiles, vkey)", sub);
+    cli_error("unknown log subcommand '%s' (append, sth, proof, entries, checkpoint, tiles, vkey, receipt)", sub);
     return EXIT_USAGE;
 }

@@ -18,6 +18,7 @@
 static const char USAGE[] =
     "usage: truce verify --log DB --agreement FILE [--checkpoint FILE]... [--policy FILE] [--origin ORIGIN]\n"
     "       truce verify --inclusion PROOF.json --sth STH.json --entry ENTRY (--council-key BASE64 | --agreement FILE)\n"
+    "       truce verify --receipt FILE --entry ENTRY (--council-key BASE64 | --agreement FILE) [--policy FILE] [--origin ORIGIN]\n"
     "       truce verify --consistency PROOF.json --old STH.json --new STH.json (--council-key BASE64 | --agreement FILE)\n\n"
     "The first form checks a log end to end: the database's integrity, every\n"
     "entry (canonical, a valid report, signed by its source's registered key),\n"
@@ -40,7 +41,7 @@ static const char USAGE[] =
 
 typedef struct {
     const char *log, *agreement, *inclusion, *consistency, *sth, *entry, *old_sth, *new_sth, *council_key, *origin;
-    const char *policy;
+    const char *policy, *receipt;
     const char *kept[MAX_KEPT];
     int kept_count;
 } verify_options_t;
@@ -55,6 +56,7 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         {"old", required_argument, NULL, 'o'}, {"new", required_argument, NULL, 'n'},
         {"council-key", required_argument, NULL, 'k'}, {"checkpoint", required_argument, NULL, 'p'},
         {"origin", required_argument, NULL, 'g'}, {"policy", required_argument, NULL, 'P'},
+        {"receipt", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int c;
@@ -72,6 +74,7 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         case 'k': o->council_key = optarg; break;
         case 'g': o->origin = optarg; break;
         case 'P': o->policy = optarg; break;
+        case 'R': o->receipt = optarg; break;
         case 'p':
             if (o->kept_count == MAX_KEPT) return usage_error("at most 64 --checkpoint files");
             o->kept[o->kept_count++] = optarg;
@@ -81,10 +84,12 @@ static int parse_options(int argc, char **argv, verify_options_t *o) {
         }
     }
     if (optind != argc) return usage_error("verify takes only options");
-    if ((o->log != NULL) + (o->inclusion != NULL) + (o->consistency != NULL) != 1)
-        return usage_error("give exactly one of --log, --inclusion or --consistency");
+    if ((o->log != NULL) + (o->inclusion != NULL) + (o->consistency != NULL) + (o->receipt != NULL) != 1)
+        return usage_error("give exactly one of --log, --inclusion, --receipt or --consistency");
+    if (o->receipt && !o->entry) return usage_error("--receipt needs --entry ENTRY");
     if (o->log && !o->agreement) return usage_error("--log needs --agreement FILE (the key registry)");
-    if (!o->log && (o->kept_count || o->policy)) return usage_error("--checkpoint and --policy go with --log DB");
+    if (!o->log && o->kept_count) return usage_error("--checkpoint goes with --log DB");
+    if (o->policy && !o->log && !o->receipt) return usage_error("--policy goes with --log DB or --receipt FILE");
     if (o->inclusion && (!o->sth || !o->entry)) return usage_error("--inclusion needs --sth STH.json and --entry ENTRY");
     if (o->consistency && (!o->old_sth || !o->new_sth)) return usage_error("--consistency needs --old STH.json and --new STH.json");
     if (!o->log && !o->council_key == !o->agreement) return usage_error("give exactly one of --council-key BASE64 or --agreement FILE");
@@ -376,6 +381,50 @@ static int verify_inclusion(const verify_options_t *o) {
     return status;
 }
 
+/* A receipt (c2sp.org/tlog-proof) and the entry it is for, offline. */
+static int verify_receipt(const verify_options_t *o) {
+    uint8_t council[LEDGER_PUBLIC_KEY_SIZE], leaf[LEDGER_HASH_SIZE];
+    char label[256], error[LEDGER_ERROR_SIZE];
+    if (!council_key_of(o, council)) return o->council_key ? EXIT_USAGE : EXIT_INPUT;
+    if (!entry_leaf(o->entry, leaf, label, sizeof label)) return EXIT_INPUT;
+    buffer_t text = {0}, policy_text = {0};
+    tlog_receipt_t *receipt = xmalloc(sizeof *receipt);
+    tlog_policy_t *policy = NULL;
+    int status = EXIT_INPUT;
+    tlog_checkpoint_t cp;
+    tlog_verifier_t log_key;
+    if (!buffer_read_file(&text, o->receipt)) cli_error("%s: %s", o->receipt, strerror(errno));
+    else if (!tlog_receipt_parse(text.data, text.len, receipt, error, sizeof error)) cli_error("%s: %s", o->receipt, error);
+    else if (o->policy && !buffer_read_file(&policy_text, o->policy)) cli_error("%s: %s", o->policy, strerror(errno));
+    else if (o->policy && !(policy = tlog_policy_parse(policy_text.data, policy_text.len, error, sizeof error)))
+        cli_error("%s: %s", o->policy, error);
+    else {
+        /* The origin: --origin, else the checkpoint's own (the council's key is what binds it). */
+        tlog_note_t *note = xmalloc(sizeof *note);
+        char origin[TLOG_MAX_NAME] = "";
+        if (o->origin) snprintf(origin, sizeof origin, "%s", o->origin);
+        else if (tlog_note_parse(receipt->checkpoint, receipt->checkpoint_len, note, error, sizeof error)
+                 && tlog_checkpoint_parse(note->text, &cp, error, sizeof error))
+            snprintf(origin, sizeof origin, "%s", cp.origin);
+        free(note);
+        if (!*origin || !tlog_council_verifier(origin, council, &log_key, error, sizeof error))
+            status = invalid("%s", *origin ? error : "the receipt's checkpoint is malformed");
+        else if (!tlog_receipt_verify(receipt, leaf, &log_key, policy, &cp, error, sizeof error))
+            status = invalid("%s", error);
+        else {
+            printf("valid: %s is entry %llu of the log %s of %llu entries, in a checkpoint the council signed%s\n", label,
+                   (unsigned long long)receipt->index, cp.origin, (unsigned long long)cp.size,
+                   policy ? " and the policy's quorum of witnesses cosigned" : "");
+            status = EXIT_OK;
+        }
+    }
+    tlog_policy_free(policy);
+    free(receipt);
+    buffer_free(&text);
+    buffer_free(&policy_text);
+    return status;
+}
+
 static int check_consistency(const ledger_consistency_proof_t *proof, const ledger_tree_head_t *old_head,
                              const ledger_tree_head_t *new_head, const uint8_t *council) {
     char error[LEDGER_ERROR_SIZE];
@@ -424,6 +473,7 @@ int cmd_verify(int argc, char **argv) {
     if (status) return status < 0 ? EXIT_OK : status;
     if (!ledger_init()) { cli_error("cannot initialize libsodium"); return EXIT_INTERNAL; }
     if (o.inclusion) return verify_inclusion(&o);
+    if (o.receipt) return verify_receipt(&o);
     if (o.consistency) return verify_consistency(&o);
     geo_init();
     agreement_t *agreement = cli_load_agreement(o.agreement);

@@ -56,6 +56,7 @@ static const route_t ROUTES[] = {
     {"GET", "/static/truce.js", false, page_asset},
     {"GET", "/checkpoint", false, tiles_checkpoint},
     {"GET", "/tile/", true, tiles_tile},
+    {"GET", "/v1/log/receipt", false, tiles_receipt},
 };
 
 double monotonic_seconds(void) {

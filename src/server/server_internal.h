@@ -282,6 +282,7 @@ bool pages_evidence(void *context, const char *key, dashboard_evidence_t *out);
 /* GET /checkpoint and GET /tile/...: the C2SP tlog-tiles read API. */
 enum MHD_Result tiles_checkpoint(request_t *request);
 enum MHD_Result tiles_tile(request_t *request);
+enum MHD_Result tiles_receipt(request_t *request);   /* GET /v1/log/receipt?key=SOURCE/ID */
 
 /* ------------------------------------------------------------ witnesses.c */
 typedef struct witnesses witnesses_t;

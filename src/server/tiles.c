@@ -89,3 +89,33 @@ enum MHD_Result tiles_tile(request_t *request) {
     }
     return respond_bytes(request, &body, "application/octet-stream", IMMUTABLE);
 }
+
+/* GET /v1/log/receipt?key=SOURCE/ID: a c2sp.org/tlog-proof receipt against the
+ * latest (cosigned, when witnesses answered) checkpoint. */
+enum MHD_Result tiles_receipt(request_t *request) {
+    const char *key = query(request, "key");
+    const char *slash = key ? strchr(key, '/') : NULL;
+    if (!slash) return respond_error(request, MHD_HTTP_BAD_REQUEST, "key=SOURCE/ID is required, e.g. key=monitor:osce/osce-0009");
+    char error[LEDGER_ERROR_SIZE];
+    ledger_t *ledger = reader(request->server, error, sizeof error);
+    if (!ledger) return respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
+    buffer_t note = {0}, receipt = {0};
+    latest_t latest = {&note, 0};
+    uint64_t index = 0;
+    bool found = false;
+    enum MHD_Result result;
+    if (!ledger_refresh(ledger, error, sizeof error)
+        || !ledger_find(ledger, (text_t){key, (size_t)(slash - key)}, text_of(slash + 1), &index, &found, error, sizeof error)
+        || !ledger_foreach_checkpoint(ledger, true, keep_latest, &latest, error, sizeof error))
+        result = respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
+    else if (!found) result = respond_error(request, MHD_HTTP_NOT_FOUND, "no entry %s in the log", key);
+    else if (note.len == 0 || index >= latest.size)
+        result = respond_error(request, MHD_HTTP_NOT_FOUND, "%s is entry %llu, not yet in a checkpoint (size %llu)",
+                               key, (unsigned long long)index, (unsigned long long)latest.size);
+    else if (!tlog_receipt_make(ledger, index, note.data, note.len, &receipt, error, sizeof error))
+        result = respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
+    else result = respond_bytes(request, &receipt, "text/plain; charset=utf-8", "no-cache");
+    buffer_free(&note);
+    buffer_free(&receipt);
+    return result;
+}

@@ -122,6 +122,31 @@ bool tlog_policy_check(const tlog_policy_t *policy, const tlog_verifier_t *log_k
                        tlog_checkpoint_t *checkpoint, char *error, size_t error_size);
 
 /* ---------------------------------------------------------------------------
+ * Receipts (c2sp.org/tlog-proof): "c2sp.org/tlog-proof@v1", an optional
+ * "extra" line, "index N", the inclusion proof (base64 lines), an empty line,
+ * the checkpoint with its signatures.
+ * ------------------------------------------------------------------------ */
+typedef struct {
+    uint64_t index;
+    text_t extra;                          /* base64 as written; empty when absent */
+    size_t path_length;
+    uint8_t path[LEDGER_MAX_PROOF][LEDGER_HASH_SIZE];
+    const char *checkpoint;                /* borrowed from the text */
+    size_t checkpoint_len;
+} tlog_receipt_t;
+
+/* Appends the receipt of entry index against the checkpoint note (its size
+ * and root must be the log's). */
+bool tlog_receipt_make(ledger_t *ledger, uint64_t index, const char *note, size_t note_len, buffer_t *out,
+                       char *error, size_t error_size);
+bool tlog_receipt_parse(const char *text, size_t len, tlog_receipt_t *receipt, char *error, size_t error_size);
+/* Checks the checkpoint (signed by log_key; the policy's quorum when policy
+ * is not NULL) and that leaf is entry receipt->index of its tree. */
+bool tlog_receipt_verify(const tlog_receipt_t *receipt, const uint8_t leaf[LEDGER_HASH_SIZE],
+                         const tlog_verifier_t *log_key, const tlog_policy_t *policy, tlog_checkpoint_t *checkpoint,
+                         char *error, size_t error_size);
+
+/* ---------------------------------------------------------------------------
  * Tiles (c2sp.org/tlog-tiles): tile/<L>/<N>[.p/<W>] holds the hashes of
  * subtrees of 256^L entries; tile/entries/<N>[.p/<W>] the entries themselves,
  * each prefixed by its length (16 bits, big-endian).
