@@ -80,15 +80,6 @@ bool cli_sign_checkpoint(ledger_t *ledger, const ledger_secret_key_t *council, c
     return false;
 }
 
-typedef struct { buffer_t note; } latest_t;
-
-static bool keep_note(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
-    (void)seq, (void)tree_size;
-    latest_t *l = context;
-    buffer_append(&l->note, note, len);
-    return false;
-}
-
 /* Signs a head when the log grew past the latest one (or has none). */
 static bool head_up_to_date(ledger_t *ledger, const ledger_secret_key_t *council) {
     ledger_tree_head_t head;
@@ -114,20 +105,21 @@ static int run_checkpoint(const tlog_options_t *o) {
     ledger_t *ledger = status ? NULL : ledger_open(o->log, o->key ? LEDGER_READ_WRITE : LEDGER_READ_ONLY, error,
                                                    sizeof error);
     if (!status && !ledger) { cli_error("%s", error); status = EXIT_INPUT; }
-    latest_t latest = {{0}};
+    buffer_t note = {0};
+    bool found = false;
     if (ledger && o->key)
         status = head_up_to_date(ledger, &council)
-                 && cli_sign_checkpoint(ledger, &council, o->origin, agreement ? agreement->name : NULL, &latest.note)
+                 && cli_sign_checkpoint(ledger, &council, o->origin, agreement ? agreement->name : NULL, &note)
                  ? EXIT_OK : EXIT_INTERNAL;
-    else if (ledger && !ledger_foreach_checkpoint(ledger, true, keep_note, &latest, error, sizeof error)) {
+    else if (ledger && !ledger_latest_checkpoint(ledger, &note, NULL, NULL, &found, error, sizeof error)) {
         cli_error("%s", error);
         status = EXIT_INPUT;
-    } else if (ledger && latest.note.len == 0) {
+    } else if (ledger && !found) {
         cli_error("%s: no checkpoint yet (sign one with --key COUNCIL_KEY)", o->log);
         status = EXIT_INPUT;
     }
-    if (status == EXIT_OK) fwrite(latest.note.data, 1, latest.note.len, stdout);
-    buffer_free(&latest.note);
+    if (status == EXIT_OK) fwrite(note.data, 1, note.len, stdout);
+    buffer_free(&note);
     ledger_close(ledger);
     if (o->key) ledger_key_wipe(&council);
     ledger_registry_free(registry);
@@ -214,25 +206,24 @@ static int run_receipt(const tlog_options_t *o) {
     char error[LEDGER_ERROR_SIZE];
     ledger_t *ledger = ledger_open(o->log, LEDGER_READ_ONLY, error, sizeof error);
     if (!ledger) { cli_error("%s", error); return EXIT_INPUT; }
-    latest_t latest = {{0}};
-    buffer_t receipt = {0};
+    buffer_t note = {0}, receipt = {0};
     uint64_t index = 0;
-    bool found = false;
+    bool found = false, have_checkpoint = false;
     int status = EXIT_INPUT;
     if (!ledger_find(ledger, (text_t){o->entry, (size_t)(slash - o->entry)}, text_of(slash + 1), &index, &found, error,
                      sizeof error)
-        || !ledger_foreach_checkpoint(ledger, true, keep_note, &latest, error, sizeof error))
+        || !ledger_latest_checkpoint(ledger, &note, NULL, NULL, &have_checkpoint, error, sizeof error))
         cli_error("%s", error);
     else if (!found) cli_error("%s: no entry %s in the log", o->log, o->entry);
-    else if (latest.note.len == 0) cli_error("%s: no checkpoint yet", o->log);
-    else if (!tlog_receipt_make(ledger, index, latest.note.data, latest.note.len, &receipt, error, sizeof error))
+    else if (!have_checkpoint) cli_error("%s: no checkpoint yet", o->log);
+    else if (!tlog_receipt_make(ledger, index, note.data, note.len, &receipt, error, sizeof error))
         cli_error("%s: %s (sign a newer checkpoint?)", o->entry, error);
     else {
         fwrite(receipt.data, 1, receipt.len, stdout);
         status = EXIT_OK;
     }
     buffer_free(&receipt);
-    buffer_free(&latest.note);
+    buffer_free(&note);
     ledger_close(ledger);
     return status;
 }

@@ -174,12 +174,6 @@ static bool check_stored(void *context, uint64_t seq, uint64_t tree_size, const 
     return true;
 }
 
-static bool latest_seq(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
-    (void)tree_size, (void)note, (void)len;
-    *(uint64_t *)context = seq;
-    return false;
-}
-
 /* The origin the checkpoints must carry: --origin, else the log's, else the agreement's default. */
 static void verify_origin(ledger_t *ledger, const verify_options_t *o, const agreement_t *agreement,
                           char origin[TLOG_MAX_NAME]) {
@@ -216,7 +210,8 @@ static uint64_t verify_checkpoints(ledger_t *ledger, const verify_options_t *o, 
     }
     buffer_free(&policy_text);
     c.policy = policy;
-    if (!ledger_foreach_checkpoint(ledger, true, latest_seq, &c.latest_seq, error, sizeof error)
+    bool any = false;
+    if (!ledger_latest_checkpoint(ledger, NULL, NULL, &c.latest_seq, &any, error, sizeof error)
         || !ledger_foreach_checkpoint(ledger, false, check_stored, &c, error, sizeof error)) {
         print_problem(printer, error);
         c.problems++;

@@ -78,12 +78,6 @@ static int parse_options(int argc, char **argv, witness_options_t *o) {
     return 0;
 }
 
-static bool keep_note(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
-    (void)seq, (void)tree_size;
-    buffer_append(context, note, len);
-    return false;
-}
-
 /* The add-checkpoint body for the latest checkpoint of a log, from size old. */
 static int print_request(const witness_options_t *o) {
     char error[LEDGER_ERROR_SIZE];
@@ -94,7 +88,8 @@ static int print_request(const witness_options_t *o) {
     ledger_consistency_proof_t *proof = xmalloc(sizeof *proof);
     tlog_checkpoint_t cp;
     int status = EXIT_OK;
-    if (!ledger_foreach_checkpoint(ledger, true, keep_note, &note, error, sizeof error) || note.len == 0
+    bool found = false;
+    if (!ledger_latest_checkpoint(ledger, &note, NULL, NULL, &found, error, sizeof error) || !found
         || !tlog_note_parse(note.data, note.len, parsed, error, sizeof error)
         || !tlog_checkpoint_parse(parsed->text, &cp, error, sizeof error)) {
         cli_error("%s: %s", o->request, note.len ? error : "no checkpoint yet");

@@ -115,3 +115,22 @@ bool ledger_foreach_checkpoint(ledger_t *ledger, bool latest_only, ledger_checkp
     sqlite3_finalize(s);
     return rc == SQLITE_DONE || fail(ledger, error, error_size, "reading checkpoints");
 }
+
+typedef struct { buffer_t *note; uint64_t seq, tree_size; bool found; } latest_t;
+
+static bool keep_latest(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
+    latest_t *l = context;
+    if (l->note) buffer_append(l->note, note, len);
+    l->seq = seq, l->tree_size = tree_size, l->found = true;
+    return false;
+}
+
+bool ledger_latest_checkpoint(ledger_t *ledger, buffer_t *note, uint64_t *tree_size, uint64_t *seq, bool *found,
+                              char *error, size_t error_size) {
+    latest_t l = {note, 0, 0, false};
+    if (!ledger_foreach_checkpoint(ledger, true, keep_latest, &l, error, error_size)) return false;
+    if (tree_size) *tree_size = l.tree_size;
+    if (seq) *seq = l.seq;
+    *found = l.found;
+    return true;
+}

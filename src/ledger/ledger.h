@@ -316,6 +316,10 @@ bool ledger_store_checkpoint(ledger_t *ledger, uint64_t tree_size, const char *n
 typedef bool (*ledger_checkpoint_fn)(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len);
 bool ledger_foreach_checkpoint(ledger_t *ledger, bool latest_only, ledger_checkpoint_fn fn, void *context,
                                char *error, size_t error_size);
+/* The latest stored checkpoint: its note appended to note, its size and
+ * sequence number (each may be NULL); *found false when there is none. */
+bool ledger_latest_checkpoint(ledger_t *ledger, buffer_t *note, uint64_t *tree_size, uint64_t *seq, bool *found,
+                              char *error, size_t error_size);
 
 /* ---------------------------------------------------------------------------
  * End-to-end verification of a log: SQLite integrity, every entry canonical,

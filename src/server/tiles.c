@@ -31,16 +31,6 @@ static ledger_t *reader(server_t *server, char *error, size_t error_size) {
     return ledger;
 }
 
-typedef struct { buffer_t *note; uint64_t size; } latest_t;
-
-static bool keep_latest(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
-    (void)seq;
-    latest_t *l = context;
-    if (l->note) buffer_append(l->note, note, len);
-    l->size = tree_size;
-    return false;
-}
-
 static enum MHD_Result respond_bytes(request_t *request, buffer_t *body, const char *content_type,
                                      const char *cache) {
     struct MHD_Response *response;
@@ -57,12 +47,12 @@ enum MHD_Result tiles_checkpoint(request_t *request) {
     ledger_t *ledger = reader(request->server, error, sizeof error);
     if (!ledger) return respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
     buffer_t note = {0};
-    latest_t latest = {&note, 0};
-    if (!ledger_foreach_checkpoint(ledger, true, keep_latest, &latest, error, sizeof error)) {
+    bool found = false;
+    if (!ledger_latest_checkpoint(ledger, &note, NULL, NULL, &found, error, sizeof error)) {
         buffer_free(&note);
         return respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
     }
-    if (note.len == 0) return respond_error(request, MHD_HTTP_NOT_FOUND, "no checkpoint yet");
+    if (!found) return respond_error(request, MHD_HTTP_NOT_FOUND, "no checkpoint yet");
     return respond_bytes(request, &note, "text/plain; charset=utf-8", CHECKPOINT_CACHE);
 }
 
@@ -75,13 +65,14 @@ enum MHD_Result tiles_tile(request_t *request) {
     ledger_t *ledger = reader(request->server, error, sizeof error);
     if (!ledger) return respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
     /* Only what a checkpoint covers: nothing unsigned is published. */
-    latest_t latest = {NULL, 0};
-    if (!ledger_foreach_checkpoint(ledger, true, keep_latest, &latest, error, sizeof error)
+    uint64_t size = 0;
+    bool found = false;
+    if (!ledger_latest_checkpoint(ledger, NULL, &size, NULL, &found, error, sizeof error)
         || !ledger_refresh(ledger, error, sizeof error))
         return respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
-    if (!tlog_tile_within(&tile, latest.size))
+    if (!tlog_tile_within(&tile, size))
         return respond_error(request, MHD_HTTP_NOT_FOUND, "no such tile in the tree of the latest checkpoint "
-                             "(size %llu)", (unsigned long long)latest.size);
+                             "(size %llu)", (unsigned long long)size);
     buffer_t body = {0};
     if (!tlog_tile_read(ledger, &tile, &body, error, sizeof error)) {
         buffer_free(&body);
@@ -100,18 +91,17 @@ enum MHD_Result tiles_receipt(request_t *request) {
     ledger_t *ledger = reader(request->server, error, sizeof error);
     if (!ledger) return respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
     buffer_t note = {0}, receipt = {0};
-    latest_t latest = {&note, 0};
-    uint64_t index = 0;
-    bool found = false;
+    uint64_t index = 0, size = 0;
+    bool found = false, have_checkpoint = false;
     enum MHD_Result result;
     if (!ledger_refresh(ledger, error, sizeof error)
         || !ledger_find(ledger, (text_t){key, (size_t)(slash - key)}, text_of(slash + 1), &index, &found, error, sizeof error)
-        || !ledger_foreach_checkpoint(ledger, true, keep_latest, &latest, error, sizeof error))
+        || !ledger_latest_checkpoint(ledger, &note, &size, NULL, &have_checkpoint, error, sizeof error))
         result = respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
     else if (!found) result = respond_error(request, MHD_HTTP_NOT_FOUND, "no entry %s in the log", key);
-    else if (note.len == 0 || index >= latest.size)
+    else if (!have_checkpoint || index >= size)
         result = respond_error(request, MHD_HTTP_NOT_FOUND, "%s is entry %llu, not yet in a checkpoint (size %llu)",
-                               key, (unsigned long long)index, (unsigned long long)latest.size);
+                               key, (unsigned long long)index, (unsigned long long)size);
     else if (!tlog_receipt_make(ledger, index, note.data, note.len, &receipt, error, sizeof error))
         result = respond_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", error);
     else result = respond_bytes(request, &receipt, "text/plain; charset=utf-8", "no-cache");

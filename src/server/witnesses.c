@@ -123,12 +123,6 @@ static void ask(witnesses_t *w, size_t i, const tlog_checkpoint_t *cp, const buf
     buffer_free(&answer);
 }
 
-static bool keep_note(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
-    (void)seq, (void)tree_size;
-    buffer_append(context, note, len);
-    return false;
-}
-
 /* Submits the latest checkpoint to every witness that has not cosigned it. */
 static void round_of_witnessing(witnesses_t *w) {
     buffer_t note = {0}, cosigned = {0};
@@ -137,8 +131,9 @@ static void round_of_witnessing(witnesses_t *w) {
     const tlog_verifier_t *keys;
     size_t count = tlog_policy_witnesses(w->policy, &keys);
     tlog_note_t *parsed = xmalloc(sizeof *parsed);
+    bool found = false;
     if (!ledger_refresh(w->ledger, error, sizeof error)
-        || !ledger_foreach_checkpoint(w->ledger, true, keep_note, &note, error, sizeof error) || note.len == 0
+        || !ledger_latest_checkpoint(w->ledger, &note, NULL, NULL, &found, error, sizeof error) || !found
         || !tlog_checkpoint_open(note.data, note.len, &w->council, NULL, 0, NULL, &cp, error, sizeof error)) {
         if (note.len) fprintf(stderr, "truce: witnesses: the latest checkpoint: %s\n", error);
         goto done;

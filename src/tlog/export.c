@@ -82,19 +82,6 @@ static bool export_tile(void *context, const tlog_tile_t *tile) {
     return true;
 }
 
-typedef struct {
-    buffer_t *note;
-    uint64_t size;
-} latest_t;
-
-static bool keep_latest(void *context, uint64_t seq, uint64_t tree_size, const void *note, size_t len) {
-    (void)seq;
-    latest_t *l = context;
-    buffer_append(l->note, note, len);
-    l->size = tree_size;
-    return false;
-}
-
 /* The size of the checkpoint already published in dir (0 when none or unreadable). */
 static uint64_t published_size(const char *dir) {
     char path[4096];
@@ -114,18 +101,19 @@ static uint64_t published_size(const char *dir) {
 bool tlog_export(ledger_t *ledger, const char *dir, tlog_export_stats_t *stats, char *error, size_t error_size) {
     memset(stats, 0, sizeof *stats);
     buffer_t note = {0};
-    latest_t latest = {&note, 0};
-    if (!ledger_foreach_checkpoint(ledger, true, keep_latest, &latest, error, error_size)) return false;
-    if (note.len == 0) {
+    uint64_t size = 0;
+    bool found = false;
+    if (!ledger_latest_checkpoint(ledger, &note, &size, NULL, &found, error, error_size)) return false;
+    if (!found) {
         snprintf(error, error_size, "the log has no checkpoint yet (truce log checkpoint --key COUNCIL_KEY)");
         return false;
     }
     exporter_t x = {ledger, dir, published_size(dir), stats, {0}, {0}, error, error_size};
-    if (x.kept_size > latest.size) x.kept_size = 0;   /* a different or rolled-back log: rewrite all */
-    stats->tree_size = latest.size;
+    if (x.kept_size > size) x.kept_size = 0;   /* a different or rolled-back log: rewrite all */
+    stats->tree_size = size;
     bool ok = mkdir(dir, 0755) == 0 || errno == EEXIST;
     if (!ok) snprintf(error, error_size, "%s: %s", dir, strerror(errno));
-    if (ok) ok = tlog_tiles_of(0, latest.size, export_tile, &x);
+    if (ok) ok = tlog_tiles_of(0, size, export_tile, &x);
     if (ok) sync();   /* every tile on disk before the checkpoint that points at them */
     if (ok) {
         x.path.len = 0;
