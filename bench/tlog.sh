@@ -14,6 +14,9 @@ DATA=tests/data/ledger
 work=$(mktemp -d /tmp/truce-tlog-bench-XXXXXX)
 SERVER_PID=
 trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$work"' EXIT
+# Keys must be private (mode 0600); a checkout gives 0644, so work on copies.
+cp -r tests/data/ledger "$work/keys" && chmod 600 "$work"/keys/*.key
+DATA=$work/keys
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
