@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,15 @@ static const error_case_t cases[] = {
     {"zone file missing", "place p \"P\" file \"nope.geojson\"", 18, "zone file nope.geojson"},
     {"zone file not JSON", "place p \"P\" file \"../geo/invalid-json.geojson\"", 18, "invalid GeoJSON"},
     {"zone self-intersecting", "place p \"P\" file \"../geo/bowtie.geojson\"", 18, "not valid"},
-    {"zone without polygon", "place p \"P\" file \"../geo/line-only.geojson\"", 18, "no Polygon or MultiPolygon"},
+    {"zone without polygon", "place p \"P\" file \"../geo/point-only.geojson\"", 18, "no Polygon or MultiPolygon"},
+    {"buffer of a negative distance", "place b \"B\" = within -5 km of zone", 22, "must be positive"},
+    {"buffer in miles", "place b \"B\" = within 5 miles of zone", 24, "expected 'km'"},
+    {"buffer of a name without geometry", "place b \"B\" = within 5 km of river", 30, "has no geometry"},
+    {"buffer of an unknown place", "place b \"B\" = within 5 km of nowhere", 30, "unknown place 'nowhere'"},
+    {"union with a name without geometry", "place b \"B\" = zone or river", 23, "not an area"},
+    {"mixed operators without parentheses", "place b \"B\" = zone or zone minus zone", 28, "group them with parentheses"},
+    {"unclosed parenthesis", "place b \"B\" = (zone or zone", 28, "expected ')'"},
+    {"buffer too wide for one projection", "place b \"B\" = within 1200 km of zone", 22, "1000 km"},
     {"within days without event", "  require UA note.filed within 10 days", 3, "`within` needs an event"},
     {"in zone with a kind without at", "  forbid UA note.filed in zone from signature", 3, "needs field 'at'"},
     {"limit with a kind without value", "  limit UA strike at most 5", 3, "needs field 'value'"},
@@ -373,6 +382,59 @@ static void test_valid_reactions(void **state) {
 
 /* -------------------------------------------------------- the reference plan */
 
+/* Line places, buffers and combinations, computed at load. */
+static void test_place_expressions(void **state) {
+    (void)state;
+    static const char text[] =
+        "agreement t \"T\"\n"
+        "party UA \"Ukraine\"\n"
+        "place road \"R\" file \"../geo/line-only.geojson\" illustrative\n"
+        "place town \"T\" at 30.5, 50.2\n"
+        "place near-road \"N\" = within 10 km of road\n"
+        "place around-town \"A\" = within 20 km of town\n"
+        "place both \"B\" = near-road and around-town\n"
+        "place either \"E\" = (within 10 km of road) or (within 20 km of town)\n"
+        "place rest \"R\" = (near-road or around-town) minus (near-road and around-town)\n"
+        "kind strike needs actor, at\n"
+        "point 1\n"
+        "  forbid UA strike in both\n"
+        "  forbid UA strike in either\n";
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    print_errors(&errors);
+    assert_non_null(a);
+    const place_t *road = &a->places[agreement_place(a, text_of("road"))];
+    assert_non_null(road->polyline);
+    assert_null(road->zone);
+    const place_t *near = &a->places[agreement_place(a, text_of("near-road"))];
+    const place_t *town = &a->places[agreement_place(a, text_of("around-town"))];
+    const place_t *both = &a->places[agreement_place(a, text_of("both"))];
+    const place_t *either = &a->places[agreement_place(a, text_of("either"))];
+    const place_t *rest = &a->places[agreement_place(a, text_of("rest"))];
+    assert_true(near->illustrative && !town->illustrative);   /* a buffer of a drawing is still a drawing */
+    assert_true(both->illustrative && either->illustrative);
+    assert_string_equal(either->expression, "(within 10 km of road) or (within 20 km of town)");
+    /* a band 20 km wide along the road, plus two half-disc caps of 10 km */
+    double road_area = zone_area_km2(near->zone), expected = line_length_km(road->polyline) * 20 + 3.14159265 * 100;
+    assert_true(fabs(road_area - expected) < 0.01 * expected);
+    double circle = zone_area_km2(town->zone);
+    assert_true(fabs(circle - 3.14159265 * 400) < 0.01 * 3.14159265 * 400);
+    double sum = road_area + circle - zone_area_km2(both->zone);
+    assert_true(fabs(zone_area_km2(either->zone) - sum) < 0.001 * sum);
+    assert_true(fabs(zone_area_km2(rest->zone) - (zone_area_km2(either->zone) - zone_area_km2(both->zone))) < 1);
+    assert_true(zone_contains(both->zone, 30.5, 50.25) && !zone_contains(both->zone, 30.05, 50.0));
+    agreement_free(a);
+    diagnostics_free(&errors);
+}
+
+/* A line or a point is not an area: `in` names a zone around it instead. */
+static void test_in_a_line(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\nplace road \"R\" file \"../geo/line-only.geojson\"\n"
+                    "kind strike needs actor, at\npoint 1\n  forbid UA strike in road\n",
+                    6, 3, "is a line, not an area");
+}
+
 static void test_reference_plan(void **state) {
     (void)state;
     diagnostics_t errors = {0};
@@ -422,6 +484,8 @@ int main(void) {
         cmocka_unit_test(test_valid_share_and_exchange),
         cmocka_unit_test(test_valid_windows),
         cmocka_unit_test(test_valid_reactions),
+        cmocka_unit_test(test_place_expressions),
+        cmocka_unit_test(test_in_a_line),
         cmocka_unit_test(test_reference_plan),
     };
     failed += cmocka_run_group_tests_name("agreement", others, load_valid, free_valid);

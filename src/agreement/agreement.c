@@ -47,7 +47,10 @@ const char *rule_type_name(rule_type_t type) {
 
 void agreement_free(agreement_t *a) {
     if (!a) return;
-    for (int i = 0; i < a->place_count; i++) zone_free(a->places[i].zone);
+    for (int i = 0; i < a->place_count; i++) {
+        zone_free(a->places[i].zone);
+        line_free(a->places[i].polyline);
+    }
     for (int i = 0; i < a->reaction_count; i++) free(a->reactions[i].actions);
     free(a->parties);
     free(a->sources);
@@ -107,9 +110,17 @@ static void check_rule_fields(parser_t *p, const rule_t *rule) {
         }
     if (rule->target_count && !(kind->required & (FIELD_TARGET | FIELD_AT)))
         rule_error(p, rule, "a target filter needs reports that carry target or at", kind->name);
-    if (rule->place >= 0 && !a->places[rule->place].zone && !p->place_broken[rule->place]) /* else reported */
-        parser_error_at(p, rule->line, rule->column, "place '%s' has no geometry, so `in`/`outside` cannot test it",
-                        a->places[rule->place].name);
+    if (rule->place >= 0 && !a->places[rule->place].zone && !p->place_broken[rule->place]) { /* else reported */
+        const place_t *place = &a->places[rule->place];
+        if (place->polyline || place->has_point)
+            parser_error_at(p, rule->line, rule->column,
+                            "place '%s' is a %s, not an area, so `in`/`outside` cannot test it (declare a zone "
+                            "around it: place NAME = within N km of %s)", place->name, place->polyline ? "line" : "point",
+                            place->name);
+        else
+            parser_error_at(p, rule->line, rule->column, "place '%s' has no geometry, so `in`/`outside` cannot test it",
+                            place->name);
+    }
     if (rule->type == RULE_EXCHANGE && rule->held_kind >= 0 &&
         (a->kinds[rule->held_kind].required & (FIELD_ACTOR | FIELD_VALUE)) != (FIELD_ACTOR | FIELD_VALUE))
         parser_error_at(p, rule->line, rule->column, "exchange in point %s: kind %s must require actor and value",

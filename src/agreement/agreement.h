@@ -47,8 +47,10 @@ typedef struct {
 typedef struct {
     char *name;
     char *description;
-    zone_t *zone;          /* NULL when the place has no geometry */
+    zone_t *zone;          /* NULL when the place has no area (a line, a point, a name) */
+    geo_line_t *polyline;  /* a line place (LineString GeoJSON); NULL otherwise */
     char *file;            /* GeoJSON path as written, or NULL */
+    char *expression;      /* `= EXPR` as written (a computed zone), or NULL */
     bool illustrative;     /* drawn by us, not an agreed boundary */
     double lon, lat;       /* centre, when declared with `at` */
     bool has_point;

@@ -300,8 +300,9 @@ static bool parse_place_geometry(parser_t *p, place_t *place) {
             parser_join_path(p, file, path, sizeof path);
             diagnostic_t why;
             zone_free(place->zone);
-            place->zone = zone_load_geojson(path, &why);
-            if (!place->zone) parser_error_at(p, line, column, "zone file %s: %s", file, why.message);
+            line_free(place->polyline);
+            if (!geo_load_geojson(path, &place->zone, &place->polyline, &why))
+                parser_error_at(p, line, column, "zone file %s: %s", file, why.message);
         } else if (parser_accept_word(p, "illustrative")) {
             place->illustrative = true;
         } else {
@@ -309,25 +310,6 @@ static bool parse_place_geometry(parser_t *p, place_t *place) {
         }
         if (p->statement_failed) return false;
     }
-}
-
-static bool parse_place_difference(parser_t *p, place_t *place) {
-    int line = p->token.line, column = p->token.column;
-    int from = parser_expect_reference(p, "place");
-    if (from < 0 || !parser_expect_word(p, "minus")) return false;
-    int minus = parser_expect_reference(p, "place");
-    if (minus < 0) return false;
-    const place_t *a = &p->a->places[from], *b = &p->a->places[minus];
-    if (!a->zone || !b->zone) {
-        parser_error_at(p, line, column, "'%s minus %s' needs two places with geometry", a->name, b->name);
-        return false;
-    }
-    diagnostic_t why;
-    place->zone = zone_difference(a->zone, b->zone, &why);
-    if (!place->zone) parser_error_at(p, line, column, "%s", why.message);
-    bool marked = parser_accept_word(p, "illustrative");
-    place->illustrative = marked || a->illustrative || b->illustrative; /* derived from a drawing: still one */
-    return place->zone != NULL;
 }
 
 static bool parse_place(parser_t *p, bool with_geometry) {
@@ -340,16 +322,18 @@ static bool parse_place(parser_t *p, bool with_geometry) {
     place.name = name;
     place.line = line;
     place.description = parser_optional_string(p);
-    bool difference = with_geometry && parser_at_punct(p, "=");
+    bool computed = with_geometry && parser_at_punct(p, "=");
     bool ok = !with_geometry || parser_at_line_end(p) ? true
-              : parser_accept_punct(p, "=") ? parse_place_difference(p, &place)
+              : parser_accept_punct(p, "=") ? parser_place_expression(p, &place)
                                      : parse_place_geometry(p, &place);
     bool broken = !ok || p->statement_failed;
     if (broken) {
         zone_free(place.zone);
+        line_free(place.polyline);
         place.zone = NULL;
+        place.polyline = NULL;
         /* Keep a place whose file failed, so rules naming it add no more errors. */
-        if (!place.file && !difference) return false;
+        if (!place.file && !computed) return false;
     }
     *GROW(p->a->places, p->a->place_count) = place;
     *GROW(p->place_broken, p->place_broken_count) = broken;

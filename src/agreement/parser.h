@@ -54,6 +54,9 @@ bool parser_include(parser_t *p);
 void parser_include_root(parser_t *p);
 /* Zone, key and included files are named relative to the current file's folder. */
 void parser_join_path(const parser_t *p, const char *file, char *out, size_t size);
+/* `= EXPR [illustrative]` of a computed place (place_expr.c): sets its zone,
+ * expression and illustrative mark. */
+bool parser_place_expression(parser_t *p, place_t *place);
 
 /* Token helpers (parser.c). accept_* consume the token if it matches;
  * expect_* also report an error when it does not. Errors return false/NULL/-1. */

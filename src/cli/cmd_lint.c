@@ -11,7 +11,8 @@ static const char lint_usage[] =
     "Checks each agreement file: syntax, unknown parties, kinds, places and events,\n"
     "missing or invalid zone files, consequences naming points that do not exist,\n"
     "rules whose report kind lacks a field they read. Prints every problem as\n"
-    "FILE:LINE:COLUMN: error: REASON.\n\n"
+    "FILE:LINE:COLUMN: error: REASON; for a valid file, a summary and every\n"
+    "place with its size (zones in km², lines in km).\n\n"
     "exit codes: 0 all files are valid, 2 usage error, 3 some file has problems\n";
 
 static void summarise(const char *path, const agreement_t *a) {
@@ -34,6 +35,23 @@ static void summarise(const char *path, const agreement_t *a) {
            a->kind_count);
 }
 
+/* Every place with geometry and its size, so that an author sees at once
+ * that "within 50 km" came out 50 km wide. */
+static void list_places(const agreement_t *a) {
+    for (int i = 0; i < a->place_count; i++) {
+        const place_t *p = &a->places[i];
+        const char *mark = p->illustrative ? ", illustrative" : "";
+        if (p->zone)
+            printf("  %s:%d: place %s: zone, %.0f km²%s%s%s\n", a->path, p->line, p->name, zone_area_km2(p->zone), mark,
+                   p->expression ? ", = " : "", p->expression ? p->expression : "");
+        else if (p->polyline)
+            printf("  %s:%d: place %s: line, %.0f km long%s\n", a->path, p->line, p->name,
+                   line_length_km(p->polyline), mark);
+        else if (p->has_point)
+            printf("  %s:%d: place %s: point %.4f, %.4f%s\n", a->path, p->line, p->name, p->lon, p->lat, mark);
+    }
+}
+
 int cmd_lint(int argc, char **argv) {
     static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {0}};
     int c;
@@ -53,7 +71,7 @@ int cmd_lint(int argc, char **argv) {
     int status = EXIT_OK;
     for (int i = optind; i < argc; i++) {
         agreement_t *a = cli_load_agreement(argv[i]);
-        if (a) summarise(argv[i], a);
+        if (a) summarise(argv[i], a), list_places(a);
         else status = EXIT_INPUT;
         agreement_free(a);
     }

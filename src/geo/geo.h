@@ -30,9 +30,41 @@ zone_t *zone_from_geojson(const char *name, const char *json, size_t len, diagno
  * of 128 vertices. NULL if radius_km is not positive or the circle would reach
  * a pole or cross the antimeridian. */
 zone_t *zone_circle(double lon, double lat, double radius_km);
-/* a minus b, computed by GEOS. NULL with *error on failure. */
+/* a minus b, a and b (intersection), a or b (union), computed by GEOS. NULL
+ * with *error on failure; an empty result is a zone with no polygon. */
 zone_t *zone_difference(const zone_t *a, const zone_t *b, diagnostic_t *error);
+zone_t *zone_intersection(const zone_t *a, const zone_t *b, diagnostic_t *error);
+zone_t *zone_union(const zone_t *a, const zone_t *b, diagnostic_t *error);
 void zone_free(zone_t *zone);
+
+/* A line (a line of contact, a memorandum line): one or more polylines in
+ * lon/lat. Immutable once loaded; drawn on the map and buffered into zones. */
+typedef struct geo_line geo_line_t;
+
+/* Loads a GeoJSON file holding either polygons (then *zone is set) or lines,
+ * LineString or MultiLineString (then *line is set); the other stays NULL.
+ * False with *error on the failures of zone_load_geojson, or a file mixing
+ * lines and polygons. */
+bool geo_load_geojson(const char *path, zone_t **zone, geo_line_t **line, diagnostic_t *error);
+bool geo_from_geojson(const char *name, const char *json, size_t len, zone_t **zone, geo_line_t **line,
+                      diagnostic_t *error);
+void line_free(geo_line_t *line);
+bounds_t line_bounds(const geo_line_t *line);
+double line_length_km(const geo_line_t *line);
+/* Appends the line as a GeoJSON geometry (MultiLineString) to out. */
+void line_write_geojson(const geo_line_t *line, buffer_t *out);
+/* Appends an SVG path "d" value (open polylines), projected as zone_write_svg_path does. */
+void line_write_svg_path(const geo_line_t *line, bounds_t view, double width, double height, buffer_t *out);
+
+/* Every point within km kilometres (geodesic, WGS84) of a line, a point or a
+ * zone. Computed by GEOS in an azimuthal equidistant projection centred on
+ * the shape, on the sphere that osculates the ellipsoid there, so distances
+ * are right to within 0.5% (tests/geo_test.c checks against the ellipsoid's
+ * geodesics) as long as the result lies within 1,000 km of that centre. NULL
+ * with *error when km is not positive or the result would be larger. */
+zone_t *line_buffer(const geo_line_t *line, double km, diagnostic_t *error);
+zone_t *zone_buffer(const zone_t *zone, double km, diagnostic_t *error);
+zone_t *point_buffer(double lon, double lat, double km, diagnostic_t *error);
 
 /* Points on the boundary count as inside. Exact for any point; O(1) for most
  * points thanks to a grid index built at load time. */

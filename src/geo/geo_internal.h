@@ -50,6 +50,20 @@ struct zone {
     uint32_t *cell_edges;
 };
 
+/* A line: part p spans vertices part_start[p] .. part_start[p + 1] - 1. */
+struct geo_line {
+    double *coordinates;          /* lon, lat of vertex i at [2i], [2i + 1] */
+    size_t vertex_count;
+    size_t *part_start;           /* part_count + 1 entries */
+    size_t part_count;
+    bounds_t bounds;
+};
+
+/* Converts between lines and GEOS geometries (a MultiLineString). The reader
+ * collects every LineString in the geometry; NULL with *error if none. */
+geo_line_t *line_from_geos(const GEOSGeometry *geometry, const char *name, diagnostic_t *error);
+GEOSGeometry *line_to_geos(const geo_line_t *line);
+
 /* Collects polygons ring by ring, then becomes a zone. */
 typedef struct {
     double *coordinates;
@@ -82,8 +96,8 @@ GEOSContextHandle_t geo_context(void);
 const char *geo_last_error(void);
 void geo_clear_error(void);
 
-/* Reads GeoJSON text (geojson_reader.c) into a GEOS geometry: polygons as
- * they are, other geometry types as empty geometries of their type. NULL,
+/* Reads GeoJSON text (geojson_reader.c) into a GEOS geometry: polygons and
+ * lines as they are, other geometry types as empty geometries of their type. NULL,
  * with the line and column in *error, on invalid input. */
 GEOSGeometry *geojson_read(const char *name, const char *json, size_t len, diagnostic_t *error);
 

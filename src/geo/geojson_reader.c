@@ -127,9 +127,9 @@ static bool read_position(reader_t *r) {
     return true;
 }
 
-static GEOSGeometry *read_ring(reader_t *r) {
+/* An array of positions into r->coordinates; their count in *count. */
+static const double *read_positions(reader_t *r, unsigned *count) {
     r->coordinates.len = 0;
-    const char *at = r->p;
     if (!expect(r, '[')) return NULL;
     if (!accept(r, ']')) {
         do
@@ -137,9 +137,16 @@ static GEOSGeometry *read_ring(reader_t *r) {
         while (accept(r, ','));
         if (!expect(r, ']')) return NULL;
     }
+    *count = (unsigned)(r->coordinates.len / (2 * sizeof(double)));
+    return r->coordinates.len ? (const double *)(const void *)r->coordinates.data : (const double *)(const void *)"";
+}
+
+static GEOSGeometry *read_ring(reader_t *r) {
+    const char *at = r->p;
+    unsigned count = 0;
+    const double *xy = read_positions(r, &count);
+    if (!xy) return NULL;
     GEOSContextHandle_t context = geo_context();
-    unsigned count = (unsigned)(r->coordinates.len / (2 * sizeof(double)));
-    const double *xy = (const double *)(const void *)r->coordinates.data;
     if (count < 4 || xy[0] != xy[2 * count - 2] || xy[1] != xy[2 * count - 1]) {
         fail_at(r, at, "a ring must be closed (its last position equal to its first) and have 4 positions or more");
         return NULL;
@@ -202,6 +209,28 @@ static GEOSGeometry *read_polygon(reader_t *r) {
     return polygon;
 }
 
+/* A LineString's positions: two or more (a line place, such as a line of contact). */
+static GEOSGeometry *read_linestring(reader_t *r) {
+    const char *at = r->p;
+    unsigned count = 0;
+    const double *xy = read_positions(r, &count);
+    if (!xy) return NULL;
+    if (count < 2) {
+        fail_at(r, at, "a LineString needs 2 positions or more");
+        return NULL;
+    }
+    GEOSContextHandle_t context = geo_context();
+    GEOSCoordSequence *sequence = GEOSCoordSeq_copyFromBuffer_r(context, xy, count, 0, 0);
+    GEOSGeometry *line = sequence ? GEOSGeom_createLineString_r(context, sequence) : NULL;
+    if (!line) fail_at(r, at, "bad LineString: %s", geo_last_error());
+    return line;
+}
+
+static GEOSGeometry *linestring_item(reader_t *r, int depth) {
+    (void)depth;
+    return read_linestring(r);
+}
+
 static GEOSGeometry *polygon_item(reader_t *r, int depth) {
     (void)depth;
     return read_polygon(r);
@@ -229,13 +258,21 @@ typedef struct {
     GEOSGeometry *polygons;    /* coordinates already read, when "type" came first */
 } members_t;
 
+/* The geometry types whose coordinates truce reads: areas and lines. */
 static bool is_polygonal(text_t type) {
-    return text_equals_cstr(type, "Polygon") || text_equals_cstr(type, "MultiPolygon");
+    return text_equals_cstr(type, "Polygon") || text_equals_cstr(type, "MultiPolygon") ||
+           text_equals_cstr(type, "LineString") || text_equals_cstr(type, "MultiLineString");
 }
 
-/* Reads the coordinates of a Polygon or MultiPolygon at r->p. */
+/* Reads the coordinates of a Polygon, MultiPolygon, LineString or MultiLineString at r->p. */
 static GEOSGeometry *read_polygonal(reader_t *r, text_t type) {
-    return text_equals_cstr(type, "Polygon") ? read_polygon(r) : read_multipolygon(r);
+    if (text_equals_cstr(type, "Polygon")) return read_polygon(r);
+    if (text_equals_cstr(type, "MultiPolygon")) return read_multipolygon(r);
+    if (text_equals_cstr(type, "LineString")) return read_linestring(r);
+    GEOSGeometry **lines;
+    size_t count;
+    if (!read_items(r, linestring_item, 0, &lines, &count)) return NULL;
+    return collection(GEOS_MULTILINESTRING, lines, count);
 }
 
 static bool read_members(reader_t *r, members_t *m) {
@@ -294,10 +331,7 @@ static GEOSGeometry *read_object_array(reader_t *r, const char *at, int depth) {
 static GEOSGeometry *placeholder(reader_t *r, text_t type) {
     GEOSContextHandle_t context = geo_context();
     if (text_equals_cstr(type, "Point")) return GEOSGeom_createEmptyPoint_r(context);
-    if (text_equals_cstr(type, "LineString")) return GEOSGeom_createEmptyLineString_r(context);
     if (text_equals_cstr(type, "MultiPoint")) return GEOSGeom_createEmptyCollection_r(context, GEOS_MULTIPOINT);
-    if (text_equals_cstr(type, "MultiLineString"))
-        return GEOSGeom_createEmptyCollection_r(context, GEOS_MULTILINESTRING);
     fail_at(r, type.ptr, "unknown type '%.*s'", (int)(type.len < 40 ? type.len : 40), type.ptr);
     return NULL;
 }

@@ -173,6 +173,54 @@ zone_t *zone_from_geojson(const char *name, const char *json, size_t len, diagno
     return zone;
 }
 
+/* Whether the geometry holds a line anywhere in it. */
+static bool holds_lines(const GEOSGeometry *geometry) {
+    GEOSContextHandle_t context = geo_context();
+    int type = GEOSGeomTypeId_r(context, geometry);
+    if (type == GEOS_LINESTRING) return !GEOSisEmpty_r(context, geometry);
+    if (type != GEOS_MULTILINESTRING && type != GEOS_GEOMETRYCOLLECTION) return false;
+    int count = GEOSGetNumGeometries_r(context, geometry);
+    for (int i = 0; i < count; i++)
+        if (holds_lines(GEOSGetGeometryN_r(context, geometry, i))) return true;
+    return false;
+}
+
+bool geo_from_geojson(const char *name, const char *json, size_t len, zone_t **zone, geo_line_t **line,
+                      diagnostic_t *error) {
+    *zone = NULL;
+    *line = NULL;
+    if (!name) name = "<memory>";
+    GEOSGeometry *parsed = parse_geojson(name, json ? json : "", json ? len : 0, error);
+    if (!parsed) return false;
+    GEOSContextHandle_t context = geo_context();
+    polygon_list_t list = {0};
+    collect_polygons(parsed, &list);
+    bool has_polygons = list.count > 0, has_lines = holds_lines(parsed);
+    free(list.items);
+    if (has_polygons && has_lines) {
+        fail(error, name, 0, 0, "the file mixes lines and polygons: give a line and a zone a file each");
+    } else if (has_lines) {
+        *line = line_from_geos(parsed, name, error);
+    } else {
+        GEOSGeometry *polygons = polygons_of(parsed, name, error);
+        if (polygons) *zone = zone_from_geos(polygons, name, error);
+        if (polygons) GEOSGeom_destroy_r(context, polygons);
+    }
+    GEOSGeom_destroy_r(context, parsed);
+    return *zone || *line;
+}
+
+bool geo_load_geojson(const char *path, zone_t **zone, geo_line_t **line, diagnostic_t *error) {
+    *zone = NULL;
+    *line = NULL;
+    size_t length = 0;
+    char *text = read_zone_file(path, &length, error);
+    if (!text) return false;
+    bool ok = geo_from_geojson(path, text, length, zone, line, error);
+    free(text);
+    return ok;
+}
+
 /* ---- GEOS <-> zone ----------------------------------------------------- */
 
 static bool add_ring_from_geos(zone_builder_t *builder, const GEOSGeometry *ring) {
@@ -254,19 +302,34 @@ GEOSGeometry *zone_to_geos(const zone_t *zone) {
     return result;
 }
 
-zone_t *zone_difference(const zone_t *a, const zone_t *b, diagnostic_t *error) {
-    static const char name[] = "zone difference";
+typedef GEOSGeometry *(*geos_binary_fn)(GEOSContextHandle_t, const GEOSGeometry *, const GEOSGeometry *);
+
+/* a OP b through GEOS; `what` names the operation in errors. */
+static zone_t *zone_combine(const zone_t *a, const zone_t *b, geos_binary_fn operation, const char *what,
+                            diagnostic_t *error) {
     GEOSContextHandle_t context = geo_context();
     geo_clear_error();
     GEOSGeometry *geometry_a = zone_to_geos(a), *geometry_b = zone_to_geos(b);
-    GEOSGeometry *result = geometry_a && geometry_b ? GEOSDifference_r(context, geometry_a, geometry_b) : NULL;
+    GEOSGeometry *result = geometry_a && geometry_b ? operation(context, geometry_a, geometry_b) : NULL;
     zone_t *zone = NULL;
     if (result)
-        zone = zone_from_geos(result, name, error);
+        zone = zone_from_geos(result, what, error);
     else
-        fail(error, name, 0, 0, "GEOS cannot compute the difference: %s", geo_last_error());
+        fail(error, what, 0, 0, "GEOS cannot compute the %s: %s", what, geo_last_error());
     if (geometry_a) GEOSGeom_destroy_r(context, geometry_a);
     if (geometry_b) GEOSGeom_destroy_r(context, geometry_b);
     if (result) GEOSGeom_destroy_r(context, result);
     return zone;
+}
+
+zone_t *zone_difference(const zone_t *a, const zone_t *b, diagnostic_t *error) {
+    return zone_combine(a, b, GEOSDifference_r, "difference", error);
+}
+
+zone_t *zone_intersection(const zone_t *a, const zone_t *b, diagnostic_t *error) {
+    return zone_combine(a, b, GEOSIntersection_r, "intersection", error);
+}
+
+zone_t *zone_union(const zone_t *a, const zone_t *b, diagnostic_t *error) {
+    return zone_combine(a, b, GEOSUnion_r, "union", error);
 }
