@@ -110,6 +110,13 @@ static const error_case_t cases[] = {
     {"union with a name without geometry", "place b \"B\" = zone or river", 23, "not an area"},
     {"mixed operators without parentheses", "place b \"B\" = zone or zone minus zone", 28, "group them with parentheses"},
     {"unclosed parenthesis", "place b \"B\" = (zone or zone", 28, "expected ')'"},
+    {"unknown time zone", "  require UA note.filed from 2015-02-15T00:00 Mars/Olympus", 47, "unknown time zone 'Mars/Olympus'"},
+    {"time of day out of range", "  require UA note.filed from 2015-02-15T25:00", 40, "expected a time of day"},
+    {"event arithmetic in weeks", "  require UA note.filed from signature + 3 weeks", 44, "expected 'days'"},
+    {"event arithmetic backwards", "  require UA note.filed from signature + -3 days", 42, "0 or more"},
+    {"first of an unknown event", "event e = first of signature, nothing", 31, "unknown event 'nothing'"},
+    {"first without of", "event e = first signature", 17, "expected 'of'"},
+    {"deadline on a day that does not exist", "  require UA note.filed by 2015-02-29T10:00 Europe/Kyiv", 28, "a real day"},
     {"buffer too wide for one projection", "place b \"B\" = within 1200 km of zone", 22, "1000 km"},
     {"within days without event", "  require UA note.filed within 10 days", 3, "`within` needs an event"},
     {"in zone with a kind without at", "  forbid UA note.filed in zone from signature", 3, "needs field 'at'"},
@@ -427,6 +434,58 @@ static void test_place_expressions(void **state) {
     diagnostics_free(&errors);
 }
 
+/* Dates with IANA zones, event arithmetic, `first of`: inline events join the table. */
+static void test_times(void **state) {
+    (void)state;
+    static const char text[] =
+        "agreement t \"T\"\n"
+        "party UA \"Ukraine\"\n"
+        "kind agreement.signed\n"
+        "kind withdrawal.completed needs actor\n"
+        "kind law.enacted needs actor\n"
+        "event signature = agreement.signed\n"
+        "event withdrawal = withdrawal.completed\n"
+        "event zones-bind = withdrawal + 14 days\n"
+        "event talks = first of withdrawal + 1 day, 2015-03-01 Europe/Kyiv\n"
+        "event both = after signature, withdrawal\n"
+        "point 1\n"
+        "  require UA law.enacted from 2015-02-15T00:00 Europe/Kyiv by 2015-12-31 Europe/Kyiv\n"
+        "  require UA law.enacted within 5 days of withdrawal + 14 days\n"
+        "  require UA law.enacted from 2015-02-14T22:00Z by 2015-12-31T23:59\n";
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    print_errors(&errors);
+    assert_non_null(a);
+    const point_t *point = &a->points[0];
+    const rule_t *kyiv = &a->rules[point->first_rule], *arithmetic = kyiv + 1, *utc = kyiv + 2;
+    time_ms_t expected;
+    assert_true(time_parse_rfc3339("2015-02-14T22:00:00Z", 20, &expected));   /* 00:00 in Kyiv, UTC+2 in winter */
+    assert_true(a->events[kyiv->window.start_event].at == expected);
+    assert_string_equal(a->events[kyiv->window.start_event].name, "2015-02-15T00:00 Europe/Kyiv");
+    assert_true(a->events[utc->window.start_event].at == expected);
+    assert_true(time_parse_rfc3339("2015-12-31T21:59:59.999Z", 24, &expected));  /* the end of the day in Kyiv */
+    assert_true(kyiv->window.deadline_date == expected);
+    assert_true(time_parse_rfc3339("2015-12-31T23:59:00Z", 20, &expected));
+    assert_true(utc->window.deadline_date == expected);
+    const event_t *later = &a->events[arithmetic->window.deadline_event];
+    assert_string_equal(later->name, "withdrawal + 14 days");
+    assert_int_equal(later->offset_days, 14);
+    assert_string_equal(a->events[later->base].name, "withdrawal");
+    int zones = -1, talks = -1;
+    for (int i = 0; i < a->event_count; i++) {
+        if (!strcmp(a->events[i].name, "zones-bind")) zones = i;
+        if (!strcmp(a->events[i].name, "talks")) talks = i;
+    }
+    assert_true(zones >= 0 && talks >= 0);
+    assert_int_equal(a->events[zones].base, later - a->events);   /* the same inline event, not a second one */
+    assert_true(a->events[talks].first);
+    assert_int_equal(a->events[talks].after_count, 2);
+    assert_true(time_parse_rfc3339("2015-02-28T22:00:00Z", 20, &expected));
+    assert_true(a->events[a->events[talks].after[1]].at == expected);
+    agreement_free(a);
+    diagnostics_free(&errors);
+}
+
 /* A line or a point is not an area: `in` names a zone around it instead. */
 static void test_in_a_line(void **state) {
     (void)state;
@@ -486,6 +545,7 @@ int main(void) {
         cmocka_unit_test(test_valid_reactions),
         cmocka_unit_test(test_place_expressions),
         cmocka_unit_test(test_in_a_line),
+        cmocka_unit_test(test_times),
         cmocka_unit_test(test_reference_plan),
     };
     failed += cmocka_run_group_tests_name("agreement", others, load_valid, free_valid);

@@ -3,7 +3,8 @@
 # are missing. Needs root (or sudo) the first time; a no-op afterwards.
 set -euo pipefail
 packages=(build-essential pkg-config libgeos-dev libsodium-dev libsqlite3-dev
-          libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev python3 jq curl)
+          libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev python3 jq curl
+          tzdata)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -65,14 +65,21 @@ typedef struct {
 } kind_t;
 
 /* An event dates deadlines and windows: the earliest confirmed report of a
- * kind (optionally by a party, about a target), or the latest of other events. */
+ * kind (optionally by a party, about a target); the latest (`after`) or the
+ * earliest (`first of`) of other events; another event plus some days; or a
+ * fixed time. Events written inline (`from withdrawal + 2 days`, `from
+ * 2015-02-15T00:00 Europe/Kyiv`) are added to the table under that text. */
 typedef struct {
     char *name;
-    int kind;              /* -1 when defined by `after` */
+    int kind;              /* -1 when not dated by reports */
     int party;             /* -1: any */
     int target;            /* -1: any */
     int after[EVENT_MAX_AFTER];
     int after_count;
+    bool first;            /* `first of`: the earliest of `after` instead of the latest */
+    int base;              /* -1, or the event this one follows by offset_days */
+    int64_t offset_days;
+    time_ms_t at;          /* TIME_NONE, or the fixed time of a date event */
     int line;
 } event_t;
 

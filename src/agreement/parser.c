@@ -346,15 +346,10 @@ static bool parse_event(parser_t *p) {
     if (!name || !parser_expect_punct(p, "=")) return false;
     for (int i = 0; i < p->a->event_count; i++)
         if (!strcmp(p->a->events[i].name, name)) return parser_error(p, "event '%s' is declared twice", name);
-    event_t event = {.name = name, .kind = -1, .party = -1, .target = -1, .line = line};
-    if (parser_accept_word(p, "after")) {
-        do {
-            if (event.after_count == EVENT_MAX_AFTER) return parser_error(p, "too many events after `after`");
-            int e = parser_expect_reference(p, "event");
-            if (e < 0) return false;
-            event.after[event.after_count++] = e;
-        } while (parser_accept_punct(p, ","));
-    } else {
+    event_t event = {.name = name, .kind = -1, .party = -1, .target = -1, .base = -1, .at = TIME_NONE, .line = line};
+    bool handled;
+    if (!parser_event_definition(p, &event, &handled)) return false;
+    if (!handled) {
         event.kind = parser_expect_reference(p, "kind");
         if (event.kind < 0) return false;
         if (parser_accept_word(p, "by") && (event.party = parser_expect_reference(p, "party")) < 0) return false;

@@ -57,6 +57,14 @@ void parser_join_path(const parser_t *p, const char *file, char *out, size_t siz
 /* `= EXPR [illustrative]` of a computed place (place_expr.c): sets its zone,
  * expression and illustrative mark. */
 bool parser_place_expression(parser_t *p, place_t *place);
+/* Times (time_expr.c): an event reference, `NAME [+ N days]` or a date
+ * (inline events are added to the table); -1 on error. */
+int parser_expect_event(parser_t *p);
+/* `by DATE[THH:MM] [ZONE]` after the word `by`. */
+bool parser_by_date(parser_t *p, rule_t *rule);
+/* `event X = after ... | first of ... | E + N days | DATE`; *handled false
+ * (and nothing read) when the definition is a report kind instead. */
+bool parser_event_definition(parser_t *p, event_t *event, bool *handled);
 
 /* Token helpers (parser.c). accept_* consume the token if it matches;
  * expect_* also report an error when it does not. Errors return false/NULL/-1. */

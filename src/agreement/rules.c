@@ -58,22 +58,12 @@ static bool parse_within(parser_t *p, rule_t *rule) {
     else if (parser_accept_word(p, "months") || parser_accept_word(p, "month")) rule->window.deadline_months = (int64_t)amount;
     else return parser_error(p, "expected 'days' or 'months'");
     if (parser_accept_word(p, "of") || parser_accept_word(p, "after")) {
-        rule->window.deadline_event = parser_expect_reference(p, "event");
+        rule->window.deadline_event = parser_expect_event(p);
         if (rule->window.deadline_event < 0) return false;
         if (rule->window.start_event < 0) rule->window.start_event = rule->window.deadline_event;
     } else {
         rule->window.deadline_event = -2; /* relative to the start event, checked in resolve */
     }
-    return true;
-}
-
-static bool parse_by_date(parser_t *p, rule_t *rule) {
-    if (p->token.type != TOKEN_WORD ||
-        !time_parse_date(p->token.text.ptr, p->token.text.len, &rule->window.deadline_date))
-        return parser_error(p, "expected a date such as 2026-06-30");
-    /* "by 30 June" means by the end of that day. */
-    rule->window.deadline_date += MS_PER_DAY - 1;
-    parser_next(p);
     return true;
 }
 
@@ -123,10 +113,10 @@ static bool parse_clauses(parser_t *p, rule_t *rule) {
         else if (parser_accept_word(p, "target")) ok = parse_targets(p, rule);
         else if (parser_accept_word(p, "to")) ok = (rule->to_party = parser_expect_reference(p, "party")) >= 0;
         else if (parser_accept_word(p, "unless")) ok = parser_expect_word(p, "cause") && (rule->unless_cause = true);
-        else if (parser_accept_word(p, "from")) ok = (rule->window.start_event = parser_expect_reference(p, "event")) >= 0;
+        else if (parser_accept_word(p, "from")) ok = (rule->window.start_event = parser_expect_event(p)) >= 0;
         else if (parser_accept_word(p, "within")) ok = parse_within(p, rule);
         else if (parser_accept_word(p, "verified")) ok = parser_expect_word(p, "by") && parse_verifiers(p, rule);
-        else if (parser_accept_word(p, "by")) ok = parse_by_date(p, rule);
+        else if (parser_accept_word(p, "by")) ok = parser_by_date(p, rule);
         else if (parser_accept_word(p, "quiet")) ok = parse_quiet(p, rule);
         else if (parser_accept_word(p, "registry"))
             ok = parser_expect_word(p, "by") && parser_expect_word(p, "any") && (rule->registry_by_any = true);

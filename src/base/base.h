@@ -70,6 +70,12 @@ bool time_parse_date(const char *s, size_t len, time_ms_t *out);
 size_t time_format(time_ms_t t, char *buffer);
 /* Calendar arithmetic in UTC: adding months clamps to the month's last day. */
 time_ms_t time_add_days(time_ms_t t, int64_t days);
+/* Whether the system's tz database knows an IANA zone name ("Europe/Kyiv"). */
+bool time_zone_known(const char *zone);
+/* The UTC time of a wall-clock time in a zone; local_ms counts the wall clock
+ * as if it were UTC. False for an unknown zone. Not thread-safe (sets TZ):
+ * for loading agreements only. */
+bool time_from_local(int64_t local_ms, const char *zone, time_ms_t *out);
 time_ms_t time_add_months(time_ms_t t, int64_t months);
 int64_t   days_from_civil(int64_t year, unsigned month, unsigned day);
 

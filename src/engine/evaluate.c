@@ -52,6 +52,9 @@ void replay_duration(time_ms_t ms, char *out, size_t size) {
 
 /* ------------------------------------------------------------------- events */
 
+static time_ms_t last_of(const replay_t *rp, const event_t *ev);
+static time_ms_t first_of(const replay_t *rp, const event_t *ev);
+
 static void compute_events(replay_t *rp) {
     const agreement_t *a = rp->agreement;
     engine_t *e = rp->engine;
@@ -71,25 +74,52 @@ static void compute_events(replay_t *rp) {
             *by = f->report;
         }
     }
-    for (int i = 0; i < a->event_count; i++) { /* `after` events: declared after their parts */
+    /* Events not dated by reports come after the events they name. */
+    for (int i = 0; i < a->event_count; i++) {
         const event_t *ev = &a->events[i];
         if (ev->kind >= 0) continue;
-        time_ms_t latest = TIME_NONE;
-        for (int j = 0; j < ev->after_count; j++) {
-            time_ms_t t = rp->event_time[ev->after[j]];
-            if (t == TIME_NONE) {
-                latest = TIME_NONE;
-                break;
-            }
-            if (latest == TIME_NONE || t > latest) latest = t;
-        }
-        rp->event_time[i] = latest;
+        if (ev->at != TIME_NONE) rp->event_time[i] = ev->at;
+        else if (ev->base >= 0)
+            rp->event_time[i] = rp->event_time[ev->base] == TIME_NONE ? TIME_NONE
+                                                                      : time_add_days(rp->event_time[ev->base], ev->offset_days);
+        else rp->event_time[i] = ev->first ? first_of(rp, ev) : last_of(rp, ev);
     }
 }
 
+/* `after`: the latest of the parts, once every part is dated. */
+static time_ms_t last_of(const replay_t *rp, const event_t *ev) {
+    time_ms_t latest = TIME_NONE;
+    for (int j = 0; j < ev->after_count; j++) {
+        time_ms_t t = rp->event_time[ev->after[j]];
+        if (t == TIME_NONE) return TIME_NONE;
+        if (latest == TIME_NONE || t > latest) latest = t;
+    }
+    return latest;
+}
+
+/* `first of`: the earliest part that has happened by the clock; while none
+ * has, the earliest only if every part is dated (a later report could still
+ * date an undated part earlier than a dated future one). */
+static time_ms_t first_of(const replay_t *rp, const event_t *ev) {
+    time_ms_t earliest = TIME_NONE, earliest_past = TIME_NONE;
+    bool all_dated = true;
+    for (int j = 0; j < ev->after_count; j++) {
+        time_ms_t t = rp->event_time[ev->after[j]];
+        if (t == TIME_NONE) {
+            all_dated = false;
+            continue;
+        }
+        if (earliest == TIME_NONE || t < earliest) earliest = t;
+        if (t <= rp->as_of && (earliest_past == TIME_NONE || t < earliest_past)) earliest_past = t;
+    }
+    return earliest_past != TIME_NONE ? earliest_past : all_dated ? earliest : TIME_NONE;
+}
+
+/* A start the clock has not reached (a date, an event plus days) is not yet one. */
 time_ms_t replay_rule_start(const replay_t *rp, const rule_t *rule) {
     if (rule->window.start_event < 0) return TIME_BEGINNING;
-    return rp->event_time[rule->window.start_event];
+    time_ms_t start = rp->event_time[rule->window.start_event];
+    return start != TIME_NONE && start > rp->as_of ? TIME_NONE : start;
 }
 
 time_ms_t replay_rule_deadline(const replay_t *rp, const rule_t *rule) {

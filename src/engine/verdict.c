@@ -264,6 +264,35 @@ static void verdict_sanction(const replay_t *rp, const rule_t *rule, int party, 
         replay_time(first), points);
 }
 
+/* What an event still waits for, naming the missing part of a composite
+ * event ("'ru-pulled-back' (no confirmed report of withdrawal.completed yet)"). */
+static void describe_missing(const replay_t *rp, int event, time_ms_t now, buffer_t *out, int depth) {
+    const event_t *ev = &rp->agreement->events[event];
+    time_ms_t t = rp->event_time[event];
+    char when[32];
+    if (t != TIME_NONE && t > now) {
+        time_format(t, when);
+        buffer_printf(out, "'%s' (at %s, not yet)", ev->name, when);
+    } else if (ev->kind >= 0) {
+        buffer_printf(out, "'%s' (no confirmed report of %s yet)", ev->name, rp->agreement->kinds[ev->kind].name);
+    } else if (ev->base >= 0 && depth < 8) {
+        describe_missing(rp, ev->base, now, out, depth + 1);
+    } else if (ev->first) {
+        buffer_printf(out, "the first of");
+        for (int j = 0; j < ev->after_count; j++)
+            buffer_printf(out, "%s'%s'", j ? ", " : " ", rp->agreement->events[ev->after[j]].name);
+        buffer_puts(out, " (none yet)");
+    } else {
+        int missing = 0;
+        for (int j = 0; j < ev->after_count && depth < 8; j++) {
+            time_ms_t part = rp->event_time[ev->after[j]];
+            if (part != TIME_NONE && part <= now) continue;
+            if (missing++) buffer_puts(out, " and ");
+            describe_missing(rp, ev->after[j], now, out, depth + 1);
+        }
+    }
+}
+
 void verdict_at(const replay_t *rp, int rule_index, int party, time_ms_t now, verdict_t *v) {
     const rule_t *rule = &rp->agreement->rules[rule_index];
     const norm_t *n = replay_norm(rp, rule_index, party);
@@ -280,8 +309,15 @@ void verdict_at(const replay_t *rp, int rule_index, int party, time_ms_t now, ve
     if (start == TIME_NONE || (start != TIME_BEGINNING && start > now)) {
         const window_t *w = &rule->window;
         set(v, STATUS_PENDING, TIME_NONE, STANDING_NONE, 0);
-        say(v, "pending: waits for event '%s', not yet established by a confirmed report",
-            rp->agreement->events[w->start_event].name);
+        buffer_t missing = {0};
+        describe_missing(rp, w->start_event, now, &missing, 0);
+        buffer_append(&missing, "", 1);
+        const event_t *ev = &rp->agreement->events[w->start_event];
+        if (ev->kind >= 0)
+            say(v, "pending: waits for event '%s', not yet established by a confirmed report", ev->name);
+        else
+            say(v, "pending: waits for event '%s': missing %s", ev->name, missing.data);
+        buffer_free(&missing);
         return;
     }
     switch (rule->type) {
