@@ -117,6 +117,12 @@ static const error_case_t cases[] = {
     {"first of an unknown event", "event e = first of signature, nothing", 31, "unknown event 'nothing'"},
     {"first without of", "event e = first signature", 17, "expected 'of'"},
     {"deadline on a day that does not exist", "  require UA note.filed by 2015-02-29T10:00 Europe/Kyiv", 28, "a real day"},
+    {"detail named like a field", "detail strike value count", 15, "is a standard report field"},
+    {"detail of an unknown kind", "detail bombing calibre number mm", 8, "unknown kind 'bombing'"},
+    {"detail without a type", "detail strike calibre big", 23, "expected the detail's type"},
+    {"filter on an undeclared detail", "  forbid UA strike where calibre >= 100", 26, "kind 'strike' has no detail 'calibre'"},
+    {"filter on value of a kind without value", "  forbid UA strike where value > 3", 26, "`where value` needs reports that carry a value"},
+    {"member declared twice", "party S \"Side\" = UA", 18, "'UA' is already a party"},
     {"buffer too wide for one projection", "place b \"B\" = within 1200 km of zone", 22, "1000 km"},
     {"within days without event", "  require UA note.filed within 10 days", 3, "`within` needs an event"},
     {"in zone with a kind without at", "  forbid UA note.filed in zone from signature", 3, "needs field 'at'"},
@@ -486,6 +492,65 @@ static void test_times(void **state) {
     diagnostics_free(&errors);
 }
 
+/* Details, `where` filters and sides of several members. */
+static const char sides_text[] =
+    "agreement t \"T\"\n"
+    "party UA \"Ukraine\"\n"
+    "party ORDLO \"Formations\" = DPR \"Donetsk\", LPR\n"
+    "kind weapon.seen needs actor, at, value\n"
+    "detail weapon.seen weapon one of artillery, mlrs, heavy-mlrs\n"
+    "detail weapon.seen calibre number mm\n"
+    "detail weapon.seen pieces count optional\n"
+    "point 1\n";
+
+static void expect_rule_error(const char *rule, int column, const char *fragment) {
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s\n", sides_text, rule);
+    expect_error_in(text, 9, column, fragment);
+}
+
+static void test_details_and_sides(void **state) {
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text, "%s  forbid UA, ORDLO weapon.seen where weapon in mlrs, heavy-mlrs where calibre >= 100 "
+                                "where value < 5\n", sides_text);
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    print_errors(&errors);
+    assert_non_null(a);
+    assert_int_equal(a->party_count, 2);
+    assert_int_equal(a->member_count, 2);
+    assert_string_equal(a->members[0].code, "DPR");
+    assert_string_equal(a->members[0].name, "Donetsk");
+    assert_int_equal(a->members[1].party, 1);
+    int lpr = agreement_source(a, text_of("party:LPR"));
+    assert_true(lpr >= 0 && a->sources[lpr].party == 1);   /* a member's reports speak for its side */
+    const kind_t *kind = &a->kinds[0];
+    assert_int_equal(kind->detail_count, 3);
+    assert_int_equal(kind->details[0].word_count, 3);
+    assert_string_equal(kind->details[1].unit, "mm");
+    assert_true(kind->details[2].optional && kind->details[2].type == DETAIL_COUNT);
+    const rule_t *rule = &a->rules[0];
+    assert_int_equal(rule->condition_count, 3);
+    assert_int_equal(rule->conditions[0].words, 6);          /* mlrs, heavy-mlrs */
+    double details[3] = {1, 122, 0};
+    assert_true(rule_conditions_hold(rule, details, 3, true, 2));
+    assert_false(rule_conditions_hold(rule, details, 3, true, 5));      /* value < 5 fails */
+    details[1] = 82;
+    assert_false(rule_conditions_hold(rule, details, 3, true, 2));      /* calibre >= 100 fails */
+    details[1] = 122, details[0] = 0;
+    assert_false(rule_conditions_hold(rule, details, 3, true, 2));      /* artillery is not in the list */
+    agreement_free(a);
+    diagnostics_free(&errors);
+    expect_rule_error("detail weapon.seen calibre count", 20, "already has a detail 'calibre'");
+    expect_rule_error("  forbid DPR weapon.seen", 10, "'DPR' is a member of party 'ORDLO'");
+    expect_rule_error("  forbid UA weapon.seen where weapon >= 3", 31, "is a word: filter it with `in`");
+    expect_rule_error("  forbid UA weapon.seen where calibre in big", 31, "`in` needs a detail declared `one of");
+    expect_rule_error("  forbid UA weapon.seen where weapon in banana", 41, "'banana' is not one of the words");
+    expect_rule_error("  forbid UA weapon.seen where calibre about 3", 39, "expected a comparison");
+    expect_rule_error("party X \"x\" = DPR", 15, "'DPR' is already a party or a member");
+}
+
 /* A line or a point is not an area: `in` names a zone around it instead. */
 static void test_in_a_line(void **state) {
     (void)state;
@@ -546,6 +611,7 @@ int main(void) {
         cmocka_unit_test(test_place_expressions),
         cmocka_unit_test(test_in_a_line),
         cmocka_unit_test(test_times),
+        cmocka_unit_test(test_details_and_sides),
         cmocka_unit_test(test_reference_plan),
     };
     failed += cmocka_run_group_tests_name("agreement", others, load_valid, free_valid);

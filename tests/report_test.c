@@ -516,6 +516,46 @@ static void test_differential_against_python(void **state) {
     assert_int_equal(status, 0);
 }
 
+/* Details declared per kind (the Minsk plan's weapon.seen: a word, a number
+ * in mm, an optional count) and the members of a side (ORDLO = DPR, LPR). */
+static void test_details_and_sides(void **state) {
+    (void)state;
+    diagnostics_t errors = {0};
+    agreement_t *minsk = agreement_load("../plans/minsk-2015/plan.truce", &errors);
+    diagnostics_free(&errors);
+    assert_non_null(minsk);
+    report_parser_t *saved = parser;
+    parser = report_parser_new(minsk);
+    const char *head = "{\"id\":\"w\",\"source\":\"monitor:osce\",\"time\":\"2015-03-20T10:00:00Z\","
+                       "\"kind\":\"weapon.seen\",\"at\":[37.45,47.75],";
+    char line[512];
+#define LINE(rest) (snprintf(line, sizeof line, "%s%s}", head, rest), line)
+    accept(LINE("\"calibre\":152,\"actor\":\"DPR\",\"weapon\":\"heavy-mlrs\",\"pieces\":2"));
+    int ordlo = agreement_party(minsk, text_of("ORDLO"));
+    assert_int_equal(report.actor, ordlo);                       /* a member counts for its side */
+    assert_string_equal(minsk->members[report.actor_member - 1].code, "DPR");   /* and says which */
+    const kind_t *kind = &minsk->kinds[report.kind];
+    assert_string_equal(kind->details[(int)0].name, "weapon");
+    assert_string_equal(kind->details[0].words[(int)report.details[0]], "heavy-mlrs");
+    assert_true(report.details[1] == 152 && report.details[2] == 2);
+    assert_int_equal(report.details_present, 7);
+    accept(LINE("\"actor\":\"UA\",\"weapon\":\"tank\",\"calibre\":125"));   /* pieces is optional */
+    assert_int_equal(report.actor_member, 0);
+    assert_int_equal(report.details_present, 3);
+    reject(LINE("\"actor\":\"UA\",\"weapon\":\"tank\""), "kind 'weapon.seen' needs detail 'calibre'");
+    reject(LINE("\"actor\":\"UA\",\"weapon\":\"catapult\",\"calibre\":1"), "detail 'weapon': unknown word 'catapult'");
+    reject(LINE("\"actor\":\"UA\",\"weapon\":3,\"calibre\":1"), "detail 'weapon' must be a string");
+    reject(LINE("\"actor\":\"UA\",\"weapon\":\"tank\",\"calibre\":\"big\""), "detail 'calibre' must be a number in mm");
+    reject(LINE("\"actor\":\"UA\",\"weapon\":\"tank\",\"calibre\":125,\"pieces\":2.5"),
+           "detail 'pieces' must be a count");
+    reject(LINE("\"actor\":\"UA\",\"weapon\":\"tank\",\"calibre\":null"), "needs detail 'calibre'");
+    reject(LINE("\"actor\":\"XPR\",\"weapon\":\"tank\",\"calibre\":1"), "unknown party 'XPR'");
+#undef LINE
+    report_parser_free(parser);
+    parser = saved;
+    agreement_free(minsk);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind),
@@ -535,6 +575,7 @@ int main(void) {
         cmocka_unit_test(test_control_characters_in_id),
         cmocka_unit_test(test_line_reader_line_too_long),
         cmocka_unit_test(test_differential_against_python),
+        cmocka_unit_test(test_details_and_sides),
     };
     return cmocka_run_group_tests_name("report", tests, setup, teardown);
 }

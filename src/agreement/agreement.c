@@ -15,6 +15,12 @@ int agreement_party(const agreement_t *a, text_t code) {
     return -1;
 }
 
+int agreement_member(const agreement_t *a, text_t code) {
+    for (int i = 0; i < a->member_count; i++)
+        if (text_equals_cstr(code, a->members[i].code)) return i;
+    return -1;
+}
+
 int agreement_source(const agreement_t *a, text_t name) {
     for (int i = 0; i < a->source_count; i++)
         if (text_equals_cstr(name, a->sources[i].name)) return i;
@@ -47,12 +53,14 @@ const char *rule_type_name(rule_type_t type) {
 
 void agreement_free(agreement_t *a) {
     if (!a) return;
+    for (int i = 0; i < a->kind_count; i++) free(a->kinds[i].details);
     for (int i = 0; i < a->place_count; i++) {
         zone_free(a->places[i].zone);
         line_free(a->places[i].polyline);
     }
     for (int i = 0; i < a->reaction_count; i++) free(a->reactions[i].actions);
     free(a->parties);
+    free(a->members);
     free(a->sources);
     free(a->places);
     free(a->kinds);

@@ -31,6 +31,15 @@ typedef struct {
     int line;
 } party_t;
 
+/* A member of a side that acts as one party (`party ORDLO "…" = DPR, LPR`):
+ * reports by or about a member count for its side and say which member. */
+typedef struct {
+    char *code;            /* "DPR" */
+    char *name;            /* optional */
+    int party;             /* the side */
+    int line;
+} member_t;
+
 typedef struct {
     char *name;            /* "party:UA", "monitor:osce", "council" */
     char *description;
@@ -58,11 +67,44 @@ typedef struct {
     int line;
 } place_t;
 
+#define KIND_MAX_DETAILS 8
+#define DETAIL_MAX_WORDS 32
+#define RULE_MAX_CONDITIONS 4
+
+/* A detail a kind's reports carry beside the standard fields, as a member of
+ * its own ("weapon": "mlrs", "calibre": 122): a word from a list, a number
+ * (with a unit, for readers), or a count (a whole number). */
+typedef enum { DETAIL_WORD, DETAIL_NUMBER, DETAIL_COUNT } detail_type_t;
+
+typedef struct {
+    char *name;            /* "calibre" */
+    detail_type_t type;
+    char *words[DETAIL_MAX_WORDS];  /* DETAIL_WORD: the allowed words */
+    int word_count;
+    char *unit;            /* DETAIL_NUMBER: "mm", or NULL */
+    bool optional;         /* reports may leave it out */
+    int line;
+} detail_t;
+
 typedef struct {
     char *name;            /* "forces.present" */
     unsigned required;     /* FIELD_* bits */
+    detail_t *details;     /* `detail KIND NAME ...` lines; a report's values sit at the same index */
+    int detail_count;
     int line;
 } kind_t;
+
+/* A `where` filter: a detail (or the report's value) compared with a number,
+ * or a word detail in a set of words. */
+typedef enum { CONDITION_AT_MOST, CONDITION_BELOW, CONDITION_AT_LEAST, CONDITION_ABOVE, CONDITION_EQUAL,
+               CONDITION_IN } condition_op_t;
+
+typedef struct {
+    int detail;            /* index into the rule's kind's details; -1: the report's value */
+    condition_op_t op;
+    double bound;
+    uint32_t words;        /* CONDITION_IN: bit i set: word i of the detail */
+} condition_t;
 
 /* An event dates deadlines and windows: the earliest confirmed report of a
  * kind (optionally by a party, about a target); the latest (`after`) or the
@@ -117,6 +159,8 @@ typedef struct {
     int target_count;          /* target filter (by name, or by `at` inside the place) */
     int to_party;              /* -1: any recipient */
     bool unless_cause;         /* a report with a claimed cause does not count */
+    condition_t conditions[RULE_MAX_CONDITIONS];   /* `where` filters, all must hold */
+    int condition_count;
     comparison_t comparison;   /* RULE_LIMIT */
     double bound;
     int share_party[2];        /* RULE_SHARE */
@@ -167,6 +211,7 @@ typedef struct {
     char *path;                /* the file it was read from */
     char *name, *title;
     party_t *parties;    int party_count;
+    member_t *members;   int member_count;
     source_t *sources;   int source_count;
     place_t *places;     int place_count;
     kind_t *kinds;       int kind_count;
@@ -194,11 +239,14 @@ void agreement_free(agreement_t *agreement);
 
 /* Look-ups by name; -1 when unknown. */
 int agreement_party(const agreement_t *a, text_t code);
+int agreement_member(const agreement_t *a, text_t code);
 int agreement_source(const agreement_t *a, text_t name);
 int agreement_place(const agreement_t *a, text_t name);
 int agreement_kind(const agreement_t *a, text_t name);
 int agreement_point(const agreement_t *a, text_t label);
 
 const char *rule_type_name(rule_type_t type);
+/* Whether a report's details (and value) pass every `where` filter of the rule. */
+bool rule_conditions_hold(const rule_t *rule, const double *details, uint8_t present, bool has_value, double value);
 
 #endif

@@ -161,7 +161,10 @@ int parser_expect_reference(parser_t *p, const char *what) {
     char *name = parser_expect_name(p, what);
     if (!name) return -1;
     int index = lookup_by_name(p, what, name);
-    if (index < 0 && !p->statement_failed)
+    if (index < 0 && !p->statement_failed && !strcmp(what, "party") && agreement_member(p->a, text_of(name)) >= 0)
+        parser_error_at(p, line, column, "'%s' is a member of party '%s': rules bind the side, name it instead", name,
+                        p->a->parties[p->a->members[agreement_member(p->a, text_of(name))].party].code);
+    else if (index < 0 && !p->statement_failed)
         parser_error_at(p, line, column, "unknown %s '%s'%s", what, name, declare_hint(what));
     return index;
 }
@@ -208,6 +211,9 @@ static bool parse_party(parser_t *p) {
     char *code = parser_expect_name(p, "a party code such as UA");
     if (!code) return false;
     if (agreement_party(p->a, text_of(code)) >= 0) return parser_error_at_name(p, "party '%s' is declared twice", code);
+    if (agreement_member(p->a, text_of(code)) >= 0)
+        return parser_error_at_name(p, "'%s' is already a member of party '%s'", code,
+                                    p->a->parties[p->a->members[agreement_member(p->a, text_of(code))].party].code);
     if (p->a->party_count >= AGREEMENT_MAX_PARTIES) return parser_error(p, "too many parties (at most %d)", AGREEMENT_MAX_PARTIES);
     party_t *party = GROW(p->a->parties, p->a->party_count);
     party->code = code;
@@ -217,7 +223,28 @@ static bool parse_party(parser_t *p) {
     snprintf(source_name, sizeof source_name, "party:%s", code);
     source_t *s = add_source(p, source_name, SOURCE_PARTY, p->a->party_count - 1, line);
     if (s) s->description = party->name;
+    if (s && parser_accept_punct(p, "=")) return parser_side_members(p, p->a->party_count - 1);
     return s != NULL;
+}
+
+/* `= DPR ["name"], LPR ["name"]` after a party: its members, each a source
+ * of its own (party:DPR) speaking for the side. */
+bool parser_side_members(parser_t *p, int side) {
+    do {
+        int line = p->token.line;
+        char *code = parser_expect_name(p, "a member's code such as DPR");
+        if (!code) return false;
+        if (agreement_party(p->a, text_of(code)) >= 0 || agreement_member(p->a, text_of(code)) >= 0)
+            return parser_error_at_name(p, "'%s' is already a party or a member of one", code);
+        member_t *member = GROW(p->a->members, p->a->member_count);
+        *member = (member_t){code, parser_optional_string(p), side, line};
+        char source_name[96];
+        snprintf(source_name, sizeof source_name, "party:%s", code);
+        source_t *s = add_source(p, source_name, SOURCE_PARTY, side, line);
+        if (!s) return false;
+        s->description = member->name ? member->name : p->a->parties[side].name;
+    } while (parser_accept_punct(p, ","));
+    return true;
 }
 
 static bool parse_source(parser_t *p, source_class_t class) {
@@ -409,6 +436,7 @@ static bool parse_statement(parser_t *p) {
     if (text_equals_cstr(word, "council")) return parse_source(p, SOURCE_COUNCIL);
     if (text_equals_cstr(word, "body")) return parse_body(p);
     if (text_equals_cstr(word, "kind")) return parse_kind(p);
+    if (text_equals_cstr(word, "detail")) return parser_detail(p);
     if (text_equals_cstr(word, "place")) return parse_place(p, true);
     if (text_equals_cstr(word, "object")) return parse_place(p, false);
     if (text_equals_cstr(word, "event")) return parse_event(p);

@@ -65,6 +65,12 @@ bool parser_by_date(parser_t *p, rule_t *rule);
 /* `event X = after ... | first of ... | E + N days | DATE`; *handled false
  * (and nothing read) when the definition is a report kind instead. */
 bool parser_event_definition(parser_t *p, event_t *event, bool *handled);
+/* Details (details.c): a `detail KIND NAME TYPE` statement, and a rule's
+ * `where` filter after the word `where`. */
+bool parser_detail(parser_t *p);
+/* `= M1, M2` after `party CODE "name"` (parser.c). */
+bool parser_side_members(parser_t *p, int side);
+bool parser_where(parser_t *p, rule_t *rule);
 
 /* Token helpers (parser.c). accept_* consume the token if it matches;
  * expect_* also report an error when it does not. Errors return false/NULL/-1. */

@@ -120,7 +120,8 @@ static bool parse_clauses(parser_t *p, rule_t *rule) {
         else if (parser_accept_word(p, "quiet")) ok = parse_quiet(p, rule);
         else if (parser_accept_word(p, "registry"))
             ok = parser_expect_word(p, "by") && parser_expect_word(p, "any") && (rule->registry_by_any = true);
-        else return parser_error(p, "expected in, outside, target, to, unless, from, within, by, verified by, "
+        else if (parser_accept_word(p, "where")) ok = parser_where(p, rule);
+        else return parser_error(p, "expected in, outside, target, to, unless, where, from, within, by, verified by, "
                                     "quiet or registry by any");
         if (!ok) return false;
     }

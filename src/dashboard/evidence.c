@@ -47,6 +47,7 @@ static void engine_fields(buffer_t *out, const dashboard_view_t *view, const rep
     buffer_puts(out, "</td></tr>");
     if (info->kind >= 0) text_row(out, "kind", a->kinds[info->kind].name);
     if (info->actor >= 0) text_row(out, "actor", a->parties[info->actor].code);
+    if (info->actor_member >= 0) text_row(out, "acting member", a->members[info->actor_member].code);
     if (info->to >= 0) text_row(out, "to", a->parties[info->to].code);
     if (info->target >= 0) text_row(out, "target", a->places[info->target].name);
     if (info->has_at) buffer_printf(out, "<tr><th scope=\"row\">at</th><td>%.4f° E, %.4f° N</td></tr>", info->lon, info->lat);

@@ -104,6 +104,7 @@ void rulings_free(rulings_t *rulings);
 typedef struct {
     time_ms_t time;
     int kind, actor, to, target;   /* indices into the agreement; -1 when absent */
+    int actor_member;              /* index into agreement->members when a member of a side acted; else -1 */
     bool has_at;
     double lon, lat, value;
     stance_t stance;

@@ -387,7 +387,12 @@ static void record_violation(replay_t *rp, int rule_index, int party, time_ms_t 
     const stored_report_t *s = &rp->engine->reports[report];
     norm->violations++;
     if (standing > norm->best) norm->best = standing;
-    TRACE(norm, "%s %s: violation (%s)", replay_time(t), s->key.ptr, standing_name(standing));
+    if (s->actor_member && party < rp->agreement->party_count) /* a side of several members: say which one acted */
+        TRACE(norm, "%s %s: violation by %s of %s (%s)", replay_time(t), s->key.ptr,
+              rp->agreement->members[s->actor_member - 1].code, rp->agreement->parties[party].code,
+              standing_name(standing));
+    else
+        TRACE(norm, "%s %s: violation (%s)", replay_time(t), s->key.ptr, standing_name(standing));
     if (standing != STANDING_CONFIRMED || party >= rp->agreement->party_count) return; /* unattributed: no one to hold */
     if (!norm->fired) {
         norm->fired = true;

@@ -89,6 +89,8 @@ static int rule_party(const agreement_t *a, const rule_t *rule, const report_t *
     else if (!in_party_set(rule->parties, party)) return -1;
     if (rule->to_party >= 0 && r->to != rule->to_party) return -1;
     if (rule->unless_cause && r->cause.ptr) return -1;
+    if (rule->condition_count && !rule_conditions_hold(rule, r->details, r->details_present, r->has_value, r->value))
+        return -1;
     if (!matches_target(a, rule, r)) return -1;
     if (rule->place >= 0) {
         if (!r->has_at) return -1;
@@ -220,6 +222,7 @@ static uint32_t store_report(engine_t *e, const report_t *r, uint64_t hash) {
     s->source_class = (uint8_t)e->agreement->sources[r->source_index].class;
     s->kind = (int16_t)r->kind;
     s->actor = (int16_t)r->actor;
+    s->actor_member = (uint8_t)(r->actor_member > 0 && r->actor_member < 256 ? r->actor_member : 0);
     s->to = (int16_t)r->to;
     s->target = (int16_t)r->target;
     s->has_at = r->has_at;
@@ -306,6 +309,6 @@ bool engine_report_info(const engine_t *e, const char *key, report_info_t *out) 
     uint32_t found;
     if (engine_resolve_ref(e, text_of(key), &found, 1) != 1) return false;
     const stored_report_t *s = &e->reports[found];
-    *out = (report_info_t){s->time, s->kind, s->actor, s->to, s->target, s->has_at, s->lon, s->lat, s->value, s->stance};
+    *out = (report_info_t){s->time, s->kind, s->actor, s->to, s->target, s->actor_member - 1, s->has_at, s->lon, s->lat, s->value, s->stance};
     return true;
 }

@@ -14,6 +14,7 @@ typedef struct {
     uint32_t id_offset;        /* the id starts at key.ptr + id_offset */
     int16_t source, kind, actor, to, target;
     uint8_t source_class;
+    uint8_t actor_member;      /* report_t.actor_member: which member of a side acted, plus one */
     bool dead;                 /* superseded by a conflicting report with the same key */
     bool has_at, has_value;
     stance_t stance;

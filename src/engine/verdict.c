@@ -313,7 +313,11 @@ void verdict_at(const replay_t *rp, int rule_index, int party, time_ms_t now, ve
         describe_missing(rp, w->start_event, now, &missing, 0);
         buffer_append(&missing, "", 1);
         const event_t *ev = &rp->agreement->events[w->start_event];
-        if (ev->kind >= 0)
+        time_ms_t due = rp->event_time[w->start_event];
+        char when[32];
+        if (due != TIME_NONE) /* dated, but later than the clock */
+            time_format(due, when), say(v, "pending: takes effect at %s (event '%s'), after the clock", when, ev->name);
+        else if (ev->kind >= 0)
             say(v, "pending: waits for event '%s', not yet established by a confirmed report", ev->name);
         else
             say(v, "pending: waits for event '%s': missing %s", ev->name, missing.data);

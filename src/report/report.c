@@ -14,6 +14,8 @@
 
 #include "report/json_scan.h"
 
+#define REPORT_MAX_EXTRA 16
+
 /* --------------------------------------------------------------- name table */
 
 typedef struct {
@@ -80,6 +82,13 @@ struct report_parser {
     char *error;
     size_t error_size;
     uint64_t packed_fields[F_UNKNOWN]; /* field_names, packed as json_key gives names */
+    /* Members outside the standard fields, kept (name, where the value
+     * starts) until the kind is known and its details can be read. */
+    struct {
+        text_t name;
+        const char *value;
+    } extra[REPORT_MAX_EXTRA];
+    int extra_count;
 };
 
 report_parser_t *report_parser_new(const agreement_t *agreement) {
@@ -128,11 +137,20 @@ static bool reject_text(report_parser_t *parser, const char *format, const char 
     return reject(parser, format, field, shown);
 }
 
-static bool read_party(report_parser_t *parser, json_scan_t *s, const char *field, int *out) {
+/* A party's code, or a member's (which stands for its side; *member gets
+ * its index plus one). */
+static bool read_party(report_parser_t *parser, json_scan_t *s, const char *field, int *out, int *member) {
     text_t code;
     if (!json_string(s, &code)) return reject(parser, "field '%s' must be a string", field);
     *out = name_table_find(&parser->parties, code);
-    return *out >= 0 || reject_text(parser, "field '%s': unknown party '%s'", field, code);
+    if (*out >= 0) return true;
+    int m = parser->agreement->member_count ? agreement_member(parser->agreement, code) : -1;
+    if (m >= 0) {
+        *out = parser->agreement->members[m].party;
+        if (member) *member = m + 1;
+        return true;
+    }
+    return reject_text(parser, "field '%s': unknown party '%s'", field, code);
 }
 
 static bool read_at(report_parser_t *parser, json_scan_t *s, report_t *r) {
@@ -184,8 +202,8 @@ static bool read_field(report_parser_t *parser, json_scan_t *s, int field, repor
         return time_parse_rfc3339(t.ptr, t.len, &r->time) ||
                reject_text(parser, "field '%s' is not an RFC 3339 time: '%s'", "time", t);
     case F_KIND: return read_named(parser, s, field, &parser->kinds, "kind", &r->kind);
-    case F_ACTOR: return read_party(parser, s, "actor", &r->actor);
-    case F_TO: return read_party(parser, s, "to", &r->to);
+    case F_ACTOR: return read_party(parser, s, "actor", &r->actor, &r->actor_member);
+    case F_TO: return read_party(parser, s, "to", &r->to, NULL);
     case F_AT: return read_at(parser, s, r);
     case F_TARGET: return read_named(parser, s, field, &parser->places, "place or object", &r->target);
     case F_VALUE:
@@ -238,6 +256,11 @@ static bool read_members(report_parser_t *parser, json_scan_t *s, report_t *r, u
         if (field == F_UNKNOWN && unknown_count == MAX_UNKNOWN_FIELDS)
             return reject(parser, "more than %d fields the spec does not define", MAX_UNKNOWN_FIELDS);
         if (field == F_UNKNOWN) unknown[unknown_count++] = key;
+        if (field == F_UNKNOWN && parser->extra_count < REPORT_MAX_EXTRA) {
+            json_skip_space(s);
+            parser->extra[parser->extra_count].name = key;
+            parser->extra[parser->extra_count++].value = s->p;
+        }
         if (field != F_UNKNOWN) {
             if (*seen & (1u << field)) return reject(parser, "field '%s' appears twice", field_names[field]);
             if (is_null(s)) continue; /* null: the field is absent */
@@ -281,6 +304,55 @@ static bool check_required(report_parser_t *parser, const report_t *r, unsigned 
     return true;
 }
 
+/* Reads one detail's value at `at`; the reason names the detail on failure. */
+static bool read_detail(report_parser_t *parser, json_scan_t *outer, const char *at, const kind_t *kind, int index,
+                        report_t *r) {
+    const detail_t *detail = &kind->details[index];
+    json_scan_t s = {at, outer->end, outer->scratch, outer->scratch_used, outer->scratch_size, NULL};
+    double number;
+    text_t word;
+    switch (detail->type) {
+    case DETAIL_WORD:
+        if (!json_string(&s, &word)) return reject(parser, "detail '%s' must be a string, one of the words of kind '%s'", detail->name, kind->name);
+        for (int i = 0; i < detail->word_count; i++)
+            if (text_equals_cstr(word, detail->words[i])) {
+                r->details[index] = i;
+                return true;
+            }
+        return reject_text(parser, "detail '%s': unknown word '%s'", detail->name, word);
+    case DETAIL_NUMBER:
+        if (!json_number(&s, &number)) return reject(parser, "detail '%s' must be a number%s%s", detail->name,
+                                                      detail->unit ? " in " : "", detail->unit ? detail->unit : "");
+        break;
+    case DETAIL_COUNT:
+        if (!json_number(&s, &number) || number < 0 || number != (double)(int64_t)number)
+            return reject(parser, "detail '%s' must be a count (a whole number, 0 or more)", detail->name);
+        break;
+    }
+    r->details[index] = number;
+    return true;
+}
+
+/* The kind's details from the members kept aside: each given one checked
+ * against its type, each required one present. */
+static bool read_details(report_parser_t *parser, json_scan_t *s, report_t *r) {
+    const kind_t *kind = &parser->agreement->kinds[r->kind];
+    for (int d = 0; d < kind->detail_count; d++) {
+        const detail_t *detail = &kind->details[d];
+        const char *at = NULL;
+        for (int i = 0; i < parser->extra_count && !at; i++)
+            if (text_equals_cstr(parser->extra[i].name, detail->name)) at = parser->extra[i].value;
+        if (at && s->end - at >= 4 && !memcmp(at, "null", 4)) at = NULL;   /* null: absent */
+        if (!at) {
+            if (detail->optional) continue;
+            return reject(parser, "kind '%s' needs detail '%s'", kind->name, detail->name);
+        }
+        if (!read_detail(parser, s, at, kind, d, r)) return false;
+        r->details_present |= (uint8_t)(1u << d);
+    }
+    return true;
+}
+
 static void make_room(report_parser_t *parser, size_t len) {
     if (parser->scratch_size >= len + 64) return;
     free(parser->scratch);
@@ -297,6 +369,7 @@ bool report_parse(report_parser_t *parser, const char *line, size_t len, report_
     out->actor = out->to = out->target = -1;
     json_scan_t s = {line, line + len, parser->scratch, 0, parser->scratch_size, NULL};
     unsigned seen = 0;
+    parser->extra_count = 0;
     if (!read_object(parser, &s, out, &seen)) {
         if (s.error) { /* a JSON-level reason is more precise than the field's */
             size_t n = strlen(error);
@@ -304,5 +377,6 @@ bool report_parse(report_parser_t *parser, const char *line, size_t len, report_
         }
         return false;
     }
-    return check_required(parser, out, seen);
+    if (!check_required(parser, out, seen)) return false;
+    return parser->agreement->kinds[out->kind].detail_count == 0 || read_details(parser, &s, out);
 }

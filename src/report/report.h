@@ -21,6 +21,7 @@ typedef struct {
     time_ms_t time;
     int kind;                  /* index into agreement->kinds */
     int actor, to;             /* party indices, -1 when absent */
+    int actor_member;          /* the member of the actor's side that acted, plus one; 0: the side itself */
     bool has_at;
     double lon, lat;
     int target;                /* place index, -1 when absent */
@@ -29,6 +30,10 @@ typedef struct {
     text_t cause, note, sig;
     int ref_count;
     stance_t stance;
+    /* The kind's details, at the index of their declaration: a number, a
+     * count, or the index of a word in the detail's list. */
+    double details[KIND_MAX_DETAILS];
+    uint8_t details_present;   /* bit i: detail i was given */
     text_t refs[REPORT_MAX_REFS];  /* last: only the first ref_count are set */
 } report_t;
 
