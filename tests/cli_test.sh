@@ -72,6 +72,21 @@ expect_in "lint: unknown party at FILE:LINE:COLUMN" err "^$BROKEN:6:10: error: u
 expect_in "lint: unknown kind at FILE:LINE:COLUMN" err "^$BROKEN:7:13: error: unknown kind 'nothing.here'"
 expect_in "lint: point without rule at FILE:LINE:COLUMN" err "^$BROKEN:8:1: error: point 2 has no rule"
 expect_code "lint a missing file" 3 lint "$tmp/none.truce"
+MINSK=$root/plans/minsk-2015/plan.truce
+MINSK_SAMPLE=$root/plans/minsk-2015/reports/sample.jsonl
+expect_code "lint Minsk II" 0 lint "$MINSK"
+expect_in "lint Minsk II: summary" out 'ok: 13 points \(9 machine-checked, 4 declaratory\)'
+expect_in "lint: a line place with its length" out 'place loc: line, [0-9]+ km long, illustrative'
+expect_in "lint: a computed zone with its area" out 'place ua-artillery-band: zone, [0-9]+ km², illustrative, = \(within 25 km of loc\) and ukraine'
+expect_code "check Minsk II's sample (findings)" 1 check "$MINSK" "$MINSK_SAMPLE"
+expect_in "Minsk board: the formations' side violated the ceasefire" out '^1 +Ceasefire +disputed\? +VIOLATED'
+expect_in "Minsk board: the border waits for elections" out '^9 +State border +pending'
+expect_in "Minsk: every sample line accepted" err ' 0 rejected$'
+expect_code "explain Minsk point 2" 1 check --explain 2 "$MINSK" "$MINSK_SAMPLE"
+expect_in "explain names the member of a side that acted" out 'violation by LPR of ORDLO'
+printf '%s\n' '{"id":"w","source":"monitor:osce","time":"2015-03-20T10:00:00Z","kind":"weapon.seen","actor":"UA","at":[37.45,47.75],"weapon":"howitzer","calibre":152}' > "$tmp/bad-detail.jsonl"
+expect_code "a report with a word not in the detail's list" 4 check "$MINSK" "$tmp/bad-detail.jsonl"
+expect_in "the rejection names the detail" err "bad-detail.jsonl:1: rejected: detail 'weapon': unknown word 'howitzer'"
 expect_code "check with a broken agreement" 3 check "$BROKEN" "$SAMPLE"
 
 # -------------------------------------------------------------------- check

@@ -16,7 +16,6 @@
 
 #define PLAN "../plans/ukraine-2025-11/plan.truce"
 #define REPORTS "../plans/ukraine-2025-11/reports/sample.jsonl"
-#define LINE_OF_CONTACT "../plans/ukraine-2025-11/zones/line-of-contact.geojson"
 
 typedef struct {
     char dir[64], db[96];
@@ -24,8 +23,6 @@ typedef struct {
     engine_t *engine;
     rulings_t *rulings;
     ledger_t *ledger;
-    char *line_of_contact;
-    size_t line_of_contact_length;
     char root_hex[2 * LEDGER_HASH_SIZE + 1];
     bool tamper;                  /* the evidence callback alters the report it returns */
     dashboard_view_t view;
@@ -113,11 +110,8 @@ static int setup(void **state) {
     ledger_hex_append(root, sizeof root, &hex);
     memcpy(f->root_hex, hex.data, sizeof f->root_hex);
     buffer_free(&hex);
-    f->line_of_contact = slurp(LINE_OF_CONTACT, &f->line_of_contact_length);
     f->view = (dashboard_view_t){.agreement = f->agreement, .rulings = f->rulings, .engine = f->engine,
                                  .has_tree_head = true, .tree_size = ledger_size(f->ledger), .root_hex = f->root_hex,
-                                 .line_of_contact_geojson = f->line_of_contact,
-                                 .line_of_contact_length = f->line_of_contact_length,
                                  .evidence = evidence_from_log, .evidence_context = f};
     *state = f;
     return 0;
@@ -132,7 +126,6 @@ static int teardown(void **state) {
     rulings_free(f->rulings);
     engine_free(f->engine);
     agreement_free(f->agreement);
-    free(f->line_of_contact);
     free(f);
     return 0;
 }
@@ -245,31 +238,69 @@ static void test_map_labels_illustrative_geometry_and_links_markers(void **state
     assert_non_null(strstr(page.data, "ILLUSTRATIVE — not an agreed boundary"));
     assert_non_null(strstr(page.data, ">Moscow</text>"));
     assert_non_null(strstr(page.data, ">Saint Petersburg</text>"));
-    assert_non_null(strstr(page.data, "<path class=\"line-of-contact\" d=\"M"));
-    assert_non_null(strstr(page.data, "class=\"line-label\""));
+    assert_non_null(strstr(page.data, "<path class=\"line-place line-0\" d=\"M"));   /* the plan's line place */
+    assert_non_null(strstr(page.data, "class=\"line-label line-0\""));
+    assert_non_null(strstr(page.data, ">ILLUSTRATIVE</tspan>"));
     assert_non_null(strstr(page.data, "<a class=\"marker\" href=\"/evidence/party:UA/ua-0202\""));
     assert_non_null(strstr(page.data, "<title>party:UA/ua-0202: report behind point 21d RU"));
     assert_null(strstr(page.data, "href=\"/evidence/party:UA/ua-0201\""));   /* a review: no position */
-    assert_int_equal(count(page.data, "class=\"country\""), 3 + 1);           /* + the legend's swatch */
+    assert_int_equal(count(page.data, "class=\"country\""), 3 + 3);           /* + a legend swatch for each */
     buffer_free(&page);
 }
 
-static void test_map_without_line_of_contact_or_engine(void **state) {
+/* An agreement without lines or illustrative places: no line, no banner, no
+ * note; without an engine, no markers. */
+static void test_map_without_lines_or_engine(void **state) {
     fixture_t *f = *state;
+    diagnostics_t problems = {0};
+    agreement_t *plain = agreement_load("data/agreements/windows.truce", &problems);
+    assert_non_null(plain);
+    diagnostics_free(&problems);
     dashboard_view_t view = f->view;
-    view.line_of_contact_geojson = NULL;
+    view.agreement = plain;
     view.engine = NULL;
     buffer_t page = {0};
     dashboard_map(&page, &view, false);
     assert_page(&page);
-    assert_null(strstr(page.data, "class=\"line-label\""));
+    assert_null(strstr(page.data, "class=\"line-label"));
     assert_null(strstr(page.data, "<a class=\"marker\""));
-    view.line_of_contact_geojson = "{\"type\":\"Polygon\"}";   /* not a line: nothing drawn */
-    view.line_of_contact_length = strlen(view.line_of_contact_geojson);
-    page.len = 0;
-    dashboard_map(&page, &view, false);
-    assert_null(strstr(page.data, "class=\"line-label\""));
+    assert_null(strstr(page.data, "class=\"banner\""));
+    assert_null(strstr(page.data, "illustrative-note"));
     buffer_free(&page);
+    agreement_free(plain);
+}
+
+/* Nothing is hard-wired to the reference plan: the Minsk plan's map draws its
+ * own two lines, each labelled ILLUSTRATIVE, over an extent that fits them. */
+static void test_map_of_another_agreement(void **state) {
+    fixture_t *f = *state;
+    diagnostics_t problems = {0};
+    agreement_t *minsk = agreement_load("../plans/minsk-2015/plan.truce", &problems);
+    assert_non_null(minsk);
+    diagnostics_free(&problems);
+    engine_t *engine = engine_new(minsk);
+    rulings_t *rulings = engine_rule(engine, TIME_NONE);
+    dashboard_view_t view = f->view;
+    view.agreement = minsk, view.engine = engine, view.rulings = rulings, view.evidence = NULL;
+    buffer_t page = {0};
+    dashboard_map(&page, &view, false);
+    assert_page(&page);
+    assert_int_equal(count(page.data, "<path class=\"line-place"), 2 + 2);   /* + the legend's swatches */
+    assert_non_null(strstr(page.data, "Line of contact of 12 February 2015 (ILLUSTRATIVE, hand-drawn)"));
+    assert_non_null(strstr(page.data, "Line of the Minsk Memorandum of 19 September 2014"));
+    assert_int_equal(count(page.data, ">ILLUSTRATIVE</tspan>"), 2);
+    assert_non_null(strstr(page.data, "loc, memo, ua-artillery-band"));   /* the note names the illustrative places */
+    assert_null(strstr(page.data, "Moscow"));
+    assert_null(strstr(page.data, "Peace Council"));
+    /* the extent fits Ukraine (22-40.2 E, 44.4-52.4 N): about 1000 x 640, not the reference plan's 1000 x 760 */
+    assert_non_null(strstr(page.data, "viewBox=\"0 0 1000 6"));
+    page.len = 0;
+    dashboard_board(&page, &view, false);
+    assert_non_null(strstr(page.data, "Minsk II: Package of Measures"));
+    buffer_free(&page);
+    rulings_free(rulings);
+    engine_free(engine);
+    agreement_free(minsk);
 }
 
 static void test_timeline_groups_by_month_and_lists_changes(void **state) {
@@ -490,7 +521,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_board_has_every_point_and_the_21d_violation),
         cmocka_unit_test(test_map_labels_illustrative_geometry_and_links_markers),
-        cmocka_unit_test(test_map_without_line_of_contact_or_engine),
+        cmocka_unit_test(test_map_without_lines_or_engine),
+        cmocka_unit_test(test_map_of_another_agreement),
         cmocka_unit_test(test_timeline_groups_by_month_and_lists_changes),
         cmocka_unit_test(test_point_page_shows_rules_rulings_and_checked_proofs),
         cmocka_unit_test(test_evidence_page_and_a_tampered_report),

@@ -4,12 +4,14 @@
 #   tools/demo.sh                  the whole demo (LISTEN=127.0.0.1:8080 by default)
 #   tools/demo.sh keys DIR         writes every demo key of the reference plan into DIR
 #   tools/demo.sh sign DIR         signs JSON Lines from stdin with the keys in DIR, to stdout
+#   PLAN_DIR=plans/minsk-2015 tools/demo.sh    the same on another bundled plan
 # The demo keys come from public seeds, SHA-256("truce demo key <source>")
-# (plans/ukraine-2025-11/keys.truce): anyone can sign as anyone. Demo only.
+# (the plan's keys.truce): anyone can sign as anyone. Demo only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PLAN=$ROOT/plans/ukraine-2025-11/plan.truce
-SAMPLE=$ROOT/plans/ukraine-2025-11/reports/sample.jsonl
+PLAN_DIR=$(cd "$ROOT" && cd "${PLAN_DIR:-plans/ukraine-2025-11}" && pwd)
+PLAN=$PLAN_DIR/plan.truce
+SAMPLE=$PLAN_DIR/reports/sample.jsonl
 TRUCE=${TRUCE:-$ROOT/build/truce}
 
 key_file() { echo "$1/${2//:/-}.key"; }
@@ -17,7 +19,7 @@ key_file() { echo "$1/${2//:/-}.key"; }
 write_keys() {
   mkdir -p "$1"
   local source seed
-  for source in $(awk '$1 == "key" {print $2}' "$ROOT/plans/ukraine-2025-11/keys.truce"); do
+  for source in $(awk '$1 == "key" {print $2}' "$PLAN_DIR/keys.truce"); do
     [ -f "$(key_file "$1" "$source")" ] && continue
     seed=$(printf '%s' "truce demo key $source" | sha256sum | cut -c1-64)
     "$TRUCE" keygen --source "$source" --seed "$seed" --out "$(key_file "$1" "$source")" >/dev/null 2>&1

@@ -65,8 +65,6 @@ typedef struct {
     bool has_tree_head;                /* the log's current signed head, when there is a log */
     uint64_t tree_size;
     const char *root_hex;              /* 64 hex digits, or NULL */
-    const char *line_of_contact_geojson; /* optional LineString/MultiLineString GeoJSON text */
-    size_t line_of_contact_length;
     const dashboard_change_t *changes; /* optional log of ruling changes, any order */
     int change_count;
     dashboard_evidence_fn evidence;    /* optional: without it, evidence is listed by key only */
@@ -95,8 +93,9 @@ typedef struct {
 
 /* The board: overall implementation, every point x party, the findings. */
 void dashboard_board(buffer_t *out, const dashboard_view_t *view, bool fragment);
-/* The map: outlines, the illustrative line of contact and zones, named
- * cities, and a marker for each located report behind a violation. */
+/* The map of the agreement's own places: outlines, lines and zones (each
+ * illustrative one labelled so), named places, and a marker for each located
+ * report behind a violation; its extent fits the places. */
 void dashboard_map(buffer_t *out, const dashboard_view_t *view, bool fragment);
 /* Rulings by the time they took their status, grouped by month, and the log
  * of changes when the view has one. */

@@ -44,7 +44,8 @@ void dash_incident_row(buffer_t *out, const dashboard_view_t *view, const incide
 void dash_page_open(buffer_t *out, const dashboard_view_t *view, int nav_page, const char *title,
                     bool fragment);
 void dash_page_close(buffer_t *out, const dashboard_view_t *view, bool fragment);
-void dash_illustrative_note(buffer_t *out);
+/* The note naming the agreement's illustrative places; nothing when it has none. */
+void dash_illustrative_note(buffer_t *out, const agreement_t *agreement);
 
 /* evidence.c: one report as the point and evidence pages show it. Fetches
  * it through the view's callback; false when neither the callback nor the
@@ -57,16 +58,16 @@ typedef struct {
     double width, height;      /* the SVG view box */
 } map_frame_t;
 
-map_frame_t dash_map_frame(void);
+/* The frame fitting the agreement's places (zones, lines, points). */
+map_frame_t dash_map_frame(const agreement_t *agreement);
 void dash_map_project(const map_frame_t *frame, double lon, double lat, double *x, double *y);
 /* The zone as a path "d" value, clipped to (a margin around) the frame. */
 void dash_map_zone_path(buffer_t *out, const map_frame_t *frame, const zone_t *zone);
 /* A point well inside the visible part of the zone, for its label; false
  * when no part of it is visible. */
 bool dash_map_label_point(const map_frame_t *frame, const zone_t *zone, double *x, double *y);
-/* The LineStrings of a GeoJSON text as one path "d" value; false (nothing
- * appended) when it holds none. *end_x, *end_y: the last vertex drawn. */
-bool dash_map_line_path(buffer_t *out, const map_frame_t *frame, const char *geojson, size_t len,
-                        double *end_x, double *end_y);
+/* A line place as a path "d" value; false (nothing appended) when empty.
+ * *end_x, *end_y: where its label goes (by its north-east end). */
+bool dash_map_line_path(buffer_t *out, const map_frame_t *frame, const geo_line_t *line, double *end_x, double *end_y);
 
 #endif

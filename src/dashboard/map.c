@@ -1,7 +1,8 @@
-/* map: the map page — country outlines, the illustrative zones and line of
- * contact (labelled as such), named cities, and a numbered marker for each
- * located report behind a violated or disputed ruling, linking to it; then
- * the legend and the same markers as a table (for keyboards and screen readers). */
+/* map: the map page, drawn from the agreement's own places — outlines, zones
+ * and lines (each illustrative one labelled so), named places — and a
+ * numbered marker for each located report behind a violated or disputed
+ * ruling, linking to it; then the legend and the same markers as a table
+ * (for keyboards and screen readers). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,22 +134,38 @@ static void illustrative_zones(buffer_t *out, const map_frame_t *frame, const ag
     buffer_puts(out, "</g>\n");
 }
 
-static bool line_of_contact(buffer_t *out, const map_frame_t *frame, const dashboard_view_t *view) {
-    buffer_t path = {0};
-    double end_x = 0, end_y = 0;
-    bool drawn = dash_map_line_path(&path, frame, view->line_of_contact_geojson, view->line_of_contact_length,
-                                    &end_x, &end_y);
-    if (drawn) {
-        buffer_puts(out, "<path class=\"line-of-contact\" d=\"");
-        buffer_append(out, path.data, path.len);
-        buffer_puts(out, "\"><title>Line of contact (ILLUSTRATIVE, hand-drawn: not an agreed boundary)</title></path>\n");
-        buffer_printf(out, "<text class=\"line-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
-                           "<tspan x=\"%.1f\">Line of contact</tspan><tspan x=\"%.1f\" dy=\"1.2em\">ILLUSTRATIVE</tspan>"
-                           "</text>\n",
-                      end_x - 8, end_y + 22, end_x - 8, end_x - 8);
+#define LINE_STYLES 3
+
+/* Every line place, labelled by its short name (and ILLUSTRATIVE when it is). */
+static void lines(buffer_t *out, const map_frame_t *frame, const agreement_t *a) {
+    buffer_puts(out, "<g class=\"lines\">");
+    for (int i = 0, drawn = 0; i < a->place_count; i++) {
+        const place_t *p = &a->places[i];
+        buffer_t path = {0};
+        double end_x = 0, end_y = 0;
+        if (p->polyline && dash_map_line_path(&path, frame, p->polyline, &end_x, &end_y)) {
+            buffer_printf(out, "<path class=\"line-place line-%d\" d=\"", drawn % LINE_STYLES);
+            buffer_append(out, path.data, path.len);
+            buffer_puts(out, "\"><title>");
+            dash_text(out, p->description ? p->description : p->name);
+            buffer_printf(out, "</title></path>\n<text class=\"line-label line-%d\" x=\"%.1f\" y=\"%.1f\" "
+                               "text-anchor=\"end\"><tspan x=\"%.1f\">", drawn % LINE_STYLES, end_x - 8,
+                          end_y - 26 + 30.0 * drawn, end_x - 8);
+            short_name(out, p);
+            buffer_puts(out, "</tspan>");
+            if (p->illustrative) buffer_printf(out, "<tspan x=\"%.1f\" dy=\"1.2em\">ILLUSTRATIVE</tspan>", end_x - 8);
+            buffer_puts(out, "</text>\n");
+            drawn++;
+        }
+        buffer_free(&path);
     }
-    buffer_free(&path);
-    return drawn;
+    buffer_puts(out, "</g>\n");
+}
+
+static bool has_illustrative(const agreement_t *a) {
+    for (int i = 0; i < a->place_count; i++)
+        if (a->places[i].illustrative) return true;
+    return false;
 }
 
 static void cities(buffer_t *out, const map_frame_t *frame, const agreement_t *a) {
@@ -203,10 +220,11 @@ static void markers_layer(buffer_t *out, const map_frame_t *frame, const dashboa
     buffer_puts(out, "</g>\n");
 }
 
-static void banner(buffer_t *out) {
+static void banner(buffer_t *out, const agreement_t *a) {
+    if (!has_illustrative(a)) return;
     buffer_puts(out, "<g class=\"banner\"><rect x=\"12\" y=\"12\" width=\"404\" height=\"48\" rx=\"3\"/>"
                      "<text x=\"24\" y=\"32\"><tspan class=\"banner-strong\">ILLUSTRATIVE — not an agreed boundary</tspan>"
-                     "<tspan x=\"24\" dy=\"1.3em\">Line of contact and zones are hand-drawn for illustration.</tspan>"
+                     "<tspan x=\"24\" dy=\"1.3em\">Lines and zones marked so are hand-drawn for illustration.</tspan>"
                      "</text></g>\n");
 }
 
@@ -221,21 +239,21 @@ static void scale_bar(buffer_t *out, const map_frame_t *frame) {
 }
 
 static void svg_map(buffer_t *out, const dashboard_view_t *view, const markers_t *m) {
-    map_frame_t frame = dash_map_frame();
+    map_frame_t frame = dash_map_frame(view->agreement);
     buffer_printf(out, "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" aria-labelledby=\"map-title\">"
-                       "<title id=\"map-title\">Map: country outlines, the illustrative line of contact and zones, "
-                       "and the located reports behind violations</title>",
+                       "<title id=\"map-title\">Map: the places of the agreement (outlines, lines and zones, the "
+                       "illustrative ones marked so) and the located reports behind violations</title>",
                   frame.width, frame.height);
     defs(out);
     buffer_printf(out, "<rect class=\"ground\" width=\"%.0f\" height=\"%.0f\"/>\n", frame.width, frame.height);
     countries(out, &frame, view->agreement);
     illustrative_zones(out, &frame, view->agreement);
-    line_of_contact(out, &frame, view);
+    lines(out, &frame, view->agreement);
     country_labels(out, &frame, view->agreement);
     cities(out, &frame, view->agreement);
     markers_layer(out, &frame, view, m);
     scale_bar(out, &frame);
-    banner(out);
+    banner(out, view->agreement);
     buffer_puts(out, "</svg>\n");
 }
 
@@ -253,8 +271,13 @@ static void legend_item(buffer_t *out, const char *shape, const char *text_html)
 
 static void map_legend(buffer_t *out, const agreement_t *a) {
     buffer_puts(out, "<ul class=\"map-legend\" aria-label=\"Map legend\">");
-    legend_item(out, "<rect class=\"country\" x=\"1\" y=\"1\" width=\"26\" height=\"16\"/>",
-                "Country outline (Natural Earth 1:50m)");
+    for (int i = 0; i < a->place_count; i++) {
+        if (!is_outline(&a->places[i])) continue;
+        buffer_t text = {0};
+        dash_text(&text, a->places[i].description ? a->places[i].description : a->places[i].name);
+        legend_item(out, "<rect class=\"country\" x=\"1\" y=\"1\" width=\"26\" height=\"16\"/>", text.data ? text.data : "");
+        buffer_free(&text);
+    }
     for (int i = 0, drawn = 0; i < a->place_count; i++) {
         if (!is_drawn_zone(&a->places[i])) continue;
         char shape[160];
@@ -267,9 +290,17 @@ static void map_legend(buffer_t *out, const agreement_t *a) {
         drawn++;
     }
     legend_item(out, "<rect class=\"ground\" x=\"1\" y=\"1\" width=\"26\" height=\"16\"/>",
-                "Other countries and the sea (not drawn)");
-    legend_item(out, "<path class=\"line-of-contact\" d=\"M1 12 L9 6 L18 11 L27 5\"/>",
-                "Line of contact (ILLUSTRATIVE, hand-drawn)");
+                "Everything else (not drawn)");
+    for (int i = 0, drawn = 0; i < a->place_count; i++) {
+        if (!a->places[i].polyline) continue;
+        char shape[128];
+        snprintf(shape, sizeof shape, "<path class=\"line-place line-%d\" d=\"M1 12 L9 6 L18 11 L27 5\"/>",
+                 drawn++ % LINE_STYLES);
+        buffer_t text = {0};
+        dash_text(&text, a->places[i].description ? a->places[i].description : a->places[i].name);
+        legend_item(out, shape, text.data ? text.data : "");
+        buffer_free(&text);
+    }
     legend_item(out, "<circle class=\"city-area\" cx=\"14\" cy=\"9\" r=\"7\"/><circle class=\"city\" cx=\"14\" cy=\"9\" r=\"2.5\"/>",
                 "Named place and the area the rules use");
     legend_item(out, "<circle class=\"st-violated\" cx=\"14\" cy=\"9\" r=\"7\"/>", "Report behind a confirmed violation");
@@ -312,7 +343,7 @@ void dashboard_map(buffer_t *out, const dashboard_view_t *view, bool fragment) {
     collect_markers(m, view);
     dash_page_open(out, view, DASHBOARD_PAGE_MAP, "Map", fragment);
     buffer_puts(out, "<h1>Where the violations were reported</h1>\n");
-    dash_illustrative_note(out);
+    dash_illustrative_note(out, view->agreement);
     buffer_puts(out, "<figure class=\"map-figure\">");
     svg_map(out, view, m);
     buffer_puts(out, "<figcaption>");

@@ -1,6 +1,7 @@
 /* map_draw: the map's geometry — an equirectangular projection true to scale
- * at the view's middle latitude, zone outlines clipped to the view (Russia's
- * outline spans the globe), label positions, and GeoJSON line strings. */
+ * at the view's middle latitude, over the extent of the agreement's places;
+ * zone outlines clipped to the view (a country's outline may span the globe),
+ * label positions, and line places. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,42 @@
 #define LABEL_COLUMNS 64
 #define LABEL_ROWS 40
 
-map_frame_t dash_map_frame(void) {
-    map_frame_t frame = {.view = {.min_lon = 14.0, .min_lat = 43.5, .max_lon = 45.0, .max_lat = 61.0}};
+/* Places larger than this (Russia's outline spans the globe) are drawn but do
+ * not set the extent. */
+#define EXTENT_MAX_SPAN_DEGREES 60.0
+#define EXTENT_MARGIN 0.08
+
+static void extend(bounds_t *extent, bool *any, bounds_t b) {
+    if (b.max_lon - b.min_lon > EXTENT_MAX_SPAN_DEGREES || b.max_lat - b.min_lat > EXTENT_MAX_SPAN_DEGREES) return;
+    if (!*any) *extent = b;
+    extent->min_lon = fmin(extent->min_lon, b.min_lon);
+    extent->min_lat = fmin(extent->min_lat, b.min_lat);
+    extent->max_lon = fmax(extent->max_lon, b.max_lon);
+    extent->max_lat = fmax(extent->max_lat, b.max_lat);
+    *any = true;
+}
+
+/* The extent of the agreement's places (zones, lines, points), with a margin. */
+static bounds_t places_extent(const agreement_t *a) {
+    bounds_t extent = {-180, -60, 180, 75};
+    bool any = false;
+    for (int i = 0; a && i < a->place_count; i++) {
+        const place_t *p = &a->places[i];
+        if (p->zone && zone_area_km2(p->zone) > 0) extend(&extent, &any, zone_bounds(p->zone));
+        if (p->polyline) extend(&extent, &any, line_bounds(p->polyline));
+        if (p->has_point) extend(&extent, &any, (bounds_t){p->lon, p->lat, p->lon, p->lat});
+    }
+    if (!any) return extent;
+    double span_lon = fmax(extent.max_lon - extent.min_lon, 2), span_lat = fmax(extent.max_lat - extent.min_lat, 1.5);
+    double middle_lon = (extent.min_lon + extent.max_lon) / 2, middle_lat = (extent.min_lat + extent.max_lat) / 2;
+    span_lon *= 1 + 2 * EXTENT_MARGIN;
+    span_lat *= 1 + 2 * EXTENT_MARGIN;
+    return (bounds_t){fmax(middle_lon - span_lon / 2, -180), fmax(middle_lat - span_lat / 2, -85),
+                      fmin(middle_lon + span_lon / 2, 180), fmin(middle_lat + span_lat / 2, 85)};
+}
+
+map_frame_t dash_map_frame(const agreement_t *agreement) {
+    map_frame_t frame = {.view = places_extent(agreement)};
     double middle = (frame.view.min_lat + frame.view.max_lat) / 2 * M_PI / 180;
     frame.width = MAP_WIDTH;
     frame.height = MAP_WIDTH * (frame.view.max_lat - frame.view.min_lat) /
@@ -145,54 +180,14 @@ bool dash_map_label_point(const map_frame_t *frame, const zone_t *zone, double *
     return found;
 }
 
-/* ------------------------------------------------------------ line strings */
+/* ------------------------------------------------------------------- lines */
 
-static bool is_type(const jcs_value_t *object, const char *type) {
-    text_t text;
-    return jcs_member_string(object, "type", &text) && text_equals_cstr(text, type);
-}
-
-/* One LineString's coordinates: [[lon, lat], ...]. */
-static bool append_line(buffer_t *out, const map_frame_t *frame, const jcs_value_t *coordinates, double *end_x,
-                        double *end_y) {
-    size_t drawn = 0;
-    for (size_t i = 0; i < jcs_array_length(coordinates); i++) {
-        const jcs_value_t *position = jcs_array_item(coordinates, i);
-        double lon, lat;
-        if (!jcs_number(jcs_array_item(position, 0), &lon) || !jcs_number(jcs_array_item(position, 1), &lat)) continue;
-        dash_map_project(frame, lon, lat, end_x, end_y);
-        buffer_printf(out, "%s%.1f %.1f", drawn++ ? "L" : "M", *end_x, *end_y);
-    }
-    return drawn > 1;
-}
-
-static bool append_geometry(buffer_t *out, const map_frame_t *frame, const jcs_value_t *geometry, double *end_x,
-                            double *end_y) {
-    const jcs_value_t *coordinates = jcs_get(geometry, "coordinates");
-    if (is_type(geometry, "LineString")) return append_line(out, frame, coordinates, end_x, end_y);
-    bool any = false;
-    if (is_type(geometry, "MultiLineString"))
-        for (size_t i = 0; i < jcs_array_length(coordinates); i++)
-            any |= append_line(out, frame, jcs_array_item(coordinates, i), end_x, end_y);
-    return any;
-}
-
-bool dash_map_line_path(buffer_t *out, const map_frame_t *frame, const char *geojson, size_t len, double *end_x,
-                        double *end_y) {
-    if (!geojson) return false;
-    jcs_document_t *doc = jcs_document_new();
-    char error[LEDGER_ERROR_SIZE];
-    bool any = false;
+bool dash_map_line_path(buffer_t *out, const map_frame_t *frame, const geo_line_t *line, double *end_x, double *end_y) {
     size_t start = out->len;
-    if (jcs_parse(doc, geojson, len, error, sizeof error)) {
-        const jcs_value_t *root = jcs_root(doc), *features = jcs_get(root, "features");
-        if (is_type(root, "FeatureCollection"))
-            for (size_t i = 0; i < jcs_array_length(features); i++)
-                any |= append_geometry(out, frame, jcs_get(jcs_array_item(features, i), "geometry"), end_x, end_y);
-        else if (is_type(root, "Feature")) any = append_geometry(out, frame, jcs_get(root, "geometry"), end_x, end_y);
-        else any = append_geometry(out, frame, root, end_x, end_y);
-    }
-    if (!any && out->data) out->data[out->len = start] = '\0';
-    jcs_document_free(doc);
-    return any;
+    line_write_svg_path(line, frame->view, frame->width, frame->height, out);
+    if (out->len == start) return false;
+    bounds_t b = line_bounds(line);
+    /* the label goes by the line's east end */
+    dash_map_project(frame, b.max_lon, b.max_lat, end_x, end_y);
+    return true;
 }

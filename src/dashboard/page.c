@@ -5,7 +5,8 @@
 
 #include "dashboard/dashboard_internal.h"
 
-#define BRAND "Peace Council · Implementation monitor"
+/* The agreement names itself (its title); truce names only what the page is. */
+#define BRAND "Implementation monitor"
 
 static void asset_href(buffer_t *out, const dashboard_view_t *view, const char *file) {
     buffer_puts(out, view->links == DASHBOARD_LINKS_FILES ? "" : "/static/");
@@ -88,15 +89,25 @@ void dash_page_close(buffer_t *out, const dashboard_view_t *view, bool fragment)
     buffer_puts(out, "<footer class=\"wrap\"><p>Rulings are derived from the agreement and the reports alone: "
                      "anyone can replay them with <code>truce check</code>. Agreement <code>");
     dash_text(out, view->agreement->name);
-    buffer_puts(out, "</code>. Country outlines: Natural Earth (public domain). Lines of contact and zones drawn "
-                     "on the map are <strong>illustrative</strong>, not agreed boundaries.</p></footer>\n"
+    buffer_puts(out, "</code>. The map draws the agreement's own places; those marked <strong>illustrative</strong> "
+                     "are hand-drawn, not agreed boundaries.</p></footer>\n"
                      "</body>\n</html>\n");
 }
 
-void dash_illustrative_note(buffer_t *out) {
-    buffer_puts(out, "<p class=\"illustrative-note\"><strong>ILLUSTRATIVE — not an agreed boundary.</strong> "
-                     "The line of contact, the Russian-held area and the buffer zone are hand-drawn for "
-                     "illustration: they are not agreed, negotiated or surveyed boundaries.</p>\n");
+void dash_illustrative_note(buffer_t *out, const agreement_t *a) {
+    int count = 0;
+    for (int i = 0; i < a->place_count; i++) count += a->places[i].illustrative;
+    if (!count) return;
+    buffer_puts(out, "<p class=\"illustrative-note\"><strong>ILLUSTRATIVE — not an agreed boundary.</strong> ");
+    for (int i = 0, named = 0; i < a->place_count; i++) {
+        if (!a->places[i].illustrative) continue;
+        buffer_puts(out, named == 0 ? "" : named + 1 == count ? " and " : ", ");
+        dash_text(out, a->places[i].name);
+        named++;
+    }
+    buffer_puts(out, count == 1 ? " is" : " are");
+    buffer_puts(out, " hand-drawn for illustration, or computed from such drawings: not agreed, negotiated or "
+                     "surveyed boundaries.</p>\n");
 }
 
 void dashboard_not_found(buffer_t *out, const dashboard_view_t *view, const char *what, bool fragment) {

@@ -64,22 +64,6 @@ worker_t *server_worker(server_t *server) {
 
 /* ------------------------------------------------------------ setup */
 
-/* zones/line-of-contact.geojson next to the agreement, when there is one. */
-static void read_line_of_contact(server_t *server) {
-    const char *path = server->agreement->path, *slash = strrchr(path, '/');
-    char file[4096];
-    snprintf(file, sizeof file, "%.*szones/line-of-contact.geojson", slash ? (int)(slash - path + 1) : 0, path);
-    FILE *f = fopen(file, "rb");
-    if (!f) return;
-    buffer_t text = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(&text, chunk, n);
-    fclose(f);
-    server->line_of_contact = text.data;
-    server->line_of_contact_length = text.len;
-}
-
 static server_t *server_new(const server_options_t *options) {
     server_t *server = xcalloc(1, sizeof *server);
     server->options = *options;
@@ -102,7 +86,6 @@ static server_t *server_new(const server_options_t *options) {
     server->sse = sse_hub_new();
     server->watch = connection_watch_new(server);
     server->last_head = server->last_rule = -1e9;
-    read_line_of_contact(server);
     return server;
 }
 
@@ -119,7 +102,6 @@ static void server_free(server_t *server) {
     nonce_store_close(server->nonces);
     connection_watch_free(server->watch);
     free(server->changes);
-    free(server->line_of_contact);
     pthread_key_delete(server->worker_key);
     pthread_mutex_destroy(&server->queue_lock);
     pthread_cond_destroy(&server->queue_wake);

@@ -298,8 +298,6 @@ struct server {
     server_options_t options;
     const agreement_t *agreement;
     ledger_registry_t *registry;
-    char *line_of_contact;
-    size_t line_of_contact_length;
     pthread_key_t worker_key;            /* per HTTP thread: parser and scratch */
 
     /* owned by the writer thread */

@@ -120,7 +120,6 @@ void snapshot_view(server_t *server, const snapshot_t *s, dashboard_view_t *view
     *view = (dashboard_view_t){
         .agreement = server->agreement, .rulings = s->rulings, .engine = server->engine,
         .has_tree_head = s->has_head, .tree_size = s->head_size, .root_hex = s->has_head ? s->root_hex : NULL,
-        .line_of_contact_geojson = server->line_of_contact, .line_of_contact_length = server->line_of_contact_length,
         .changes = s->changes, .change_count = s->change_count, .evidence = pages_evidence,
         .evidence_context = server, .links = DASHBOARD_LINKS_SERVER};
 }
