@@ -551,6 +551,49 @@ static void test_details_and_sides(void **state) {
     expect_rule_error("party X \"x\" = DPR", 15, "'DPR' is already a party or a member");
 }
 
+/* Versions of a place in time: errors. */
+static void test_place_versions(void **state) {
+    (void)state;
+    static const char head[] = "agreement t \"T\"\nparty UA \"U\"\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" until 2015-03-01\n"
+                                "place road \"R2\" file \"../geo/line-moved.geojson\" from 2015-02-20\n", head);
+    expect_error_in(text, 4, 7, "overlaps the one declared on line 3");
+    snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\"\n"
+                                "place road \"R2\" file \"../geo/line-moved.geojson\" from 2015-02-20\n", head);
+    expect_error_in(text, 4, 7, "declared twice (to declare versions in time");
+    snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" until 2015-03-01\n"
+                                "place road \"R2\" at 30, 50 radius 5 km from 2015-03-01\n", head);
+    expect_error_in(text, 4, 7, "every version must be a line, or every version a zone");
+    snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" from 2015-03-01 until 2015-02-01\n",
+             head);
+    expect_error_in(text, 3, 7, "ends before it begins");
+    snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" until 2015-02-30\n", head);
+    expect_error_in(text, 3, 54, "expected a date");
+    /* and the valid case: two versions, a zone computed from them in two versions */
+    snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" until 2015-03-01\n"
+                                "place road \"R2\" file \"../geo/line-moved.geojson\" from 2015-03-01\n"
+                                "place near \"N\" = (within 10 km of road) or (within 1 km of road)\n"
+                                "kind k needs actor\npoint 1\n  forbid UA k\n", head);
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    print_errors(&errors);
+    assert_non_null(a);
+    const place_t *road = &a->places[agreement_place(a, text_of("road"))];
+    const place_t *near = &a->places[agreement_place(a, text_of("near"))];
+    assert_int_equal(road->version_count, 2);
+    assert_int_equal(near->version_count, 2);
+    time_ms_t march;
+    assert_true(time_parse_date("2015-03-01", 10, &march));
+    assert_true(near->versions[0].until == march && near->versions[1].from == march);
+    assert_true(zone_contains(place_zone_at(near, march - 1), 30.5, 50.25));
+    assert_false(zone_contains(place_zone_at(near, march), 30.5, 50.25));
+    assert_true(zone_contains(place_zone_at(near, march), 30.5, 50.75));
+    assert_true(place_line_at(road, march - 1) != place_line_at(road, march));
+    agreement_free(a);
+    diagnostics_free(&errors);
+}
+
 /* A line or a point is not an area: `in` names a zone around it instead. */
 static void test_in_a_line(void **state) {
     (void)state;
@@ -612,6 +655,7 @@ int main(void) {
         cmocka_unit_test(test_in_a_line),
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_details_and_sides),
+        cmocka_unit_test(test_place_versions),
         cmocka_unit_test(test_reference_plan),
     };
     failed += cmocka_run_group_tests_name("agreement", others, load_valid, free_valid);

@@ -101,6 +101,7 @@ static const char *const valid_lines[] = {
     "{\"id\":\"a\",\"source\":\"monitor:humanitarian\",\"time\":\"2026-01-26T10:00:00Z\",\"kind\":\"detainees.held\",\"actor\":\"UA\",\"value\":300}",
     "{\"id\":\"a\",\"source\":\"monitor:osce\",\"time\":\"2026-02-15T11:00:00Z\",\"kind\":\"review\",\"stance\":\"confirms\",\"refs\":[\"party:UA/ua-0202\",\"x\"]}",
     "{\"id\":\"a\",\"source\":\"council\",\"time\":\"2026-02-15T11:00:00Z\",\"kind\":\"point.assessed\",\"target\":\"Dnieper\",\"value\":2}",
+    "{\"id\":\"a\",\"source\":\"monitor:osce\",\"time\":\"2026-02-10T03:20:00Z\",\"kind\":\"shelling\",\"actor\":\"RU\",\"at\":[37.8,48.0]}",
     /* structure for the differential test to mutate: nested unknown fields, escapes, numbers */
     "{\"id\":\"b\",\"x\":{\"a\":[1,-2.5e3,\"\\u00e9\\ud83d\\ude00\\n\",true,null,{}]},\"source\":\"council\",\"time\":\"2026-01-05T10:00:00.5+01:00\",\"kind\":\"agreement.signed\",\"note\":\"caf\xc3\xa9\"}",
 };

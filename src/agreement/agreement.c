@@ -21,6 +21,27 @@ int agreement_member(const agreement_t *a, text_t code) {
     return -1;
 }
 
+static const place_version_t *version_at(const place_t *place, time_ms_t t) {
+    for (int v = 0; v < place->version_count; v++) {
+        const place_version_t *version = &place->versions[v];
+        if ((version->from == TIME_NONE || t >= version->from) && (version->until == TIME_NONE || t < version->until))
+            return version;
+    }
+    return NULL;
+}
+
+const zone_t *place_zone_at(const place_t *place, time_ms_t t) {
+    if (!place->version_count) return place->zone;
+    const place_version_t *version = version_at(place, t);
+    return version ? version->zone : NULL;
+}
+
+const geo_line_t *place_line_at(const place_t *place, time_ms_t t) {
+    if (!place->version_count) return place->polyline;
+    const place_version_t *version = version_at(place, t);
+    return version ? version->polyline : NULL;
+}
+
 int agreement_source(const agreement_t *a, text_t name) {
     for (int i = 0; i < a->source_count; i++)
         if (text_equals_cstr(name, a->sources[i].name)) return i;
@@ -55,8 +76,16 @@ void agreement_free(agreement_t *a) {
     if (!a) return;
     for (int i = 0; i < a->kind_count; i++) free(a->kinds[i].details);
     for (int i = 0; i < a->place_count; i++) {
-        zone_free(a->places[i].zone);
-        line_free(a->places[i].polyline);
+        place_t *place = &a->places[i];
+        for (int v = 0; v < place->version_count; v++) {
+            zone_free(place->versions[v].zone);
+            line_free(place->versions[v].polyline);
+        }
+        if (!place->version_count) {
+            zone_free(place->zone);
+            line_free(place->polyline);
+        }
+        free(place->versions);
     }
     for (int i = 0; i < a->reaction_count; i++) free(a->reactions[i].actions);
     free(a->parties);
@@ -164,7 +193,8 @@ static void add_point_objects(parser_t *p) {
         snprintf(name, sizeof name, "point:%s", a->points[i].label);
         if (agreement_place(a, text_of(name)) >= 0) continue;
         place_t *place = GROW(a->places, a->place_count);
-        *place = (place_t){.name = arena_strndup(&a->arena, name, strlen(name)), .point = i, .line = a->points[i].line};
+        *place = (place_t){.name = arena_strndup(&a->arena, name, strlen(name)), .point = i, .line = a->points[i].line,
+                           .from = TIME_NONE, .until = TIME_NONE};
         place->description = a->points[i].title;
     }
 }
@@ -230,6 +260,7 @@ agreement_t *agreement_parse(const char *path, const char *text, size_t len, dia
     free(p.pending);
     free(p.point_failed);
     free(p.place_broken);
+    free(p.place_bounds);
     if (errors->count > before) {
         agreement_free(a);
         return NULL;

@@ -50,6 +50,16 @@ typedef struct {
     int line;
 } source_t;
 
+/* One period of a place declared in versions (`until 2015-02-18`, then
+ * `from 2015-02-18`): its geometry in force over [from, until). */
+typedef struct {
+    zone_t *zone;
+    geo_line_t *polyline;
+    time_ms_t from, until;     /* TIME_NONE: unbounded */
+    char *file;
+    int line;
+} place_version_t;
+
 /* A named place: a zone with geometry (from GeoJSON, or a circle around a
  * point), or a name without geometry (a river, a statute) that reports may
  * name as their `target`. */
@@ -65,6 +75,10 @@ typedef struct {
     bool has_point;
     int point;             /* for the object "point:LABEL" made for each point; else -1 */
     int line;
+    time_ms_t from, until;     /* the period of this declaration (`from`, `until`); TIME_NONE: unbounded */
+    place_version_t *versions; /* a place declared in versions: each period, in time order; zone and
+                                  polyline above are then the latest version's (owned by versions) */
+    int version_count;
 } place_t;
 
 #define KIND_MAX_DETAILS 8
@@ -240,6 +254,10 @@ void agreement_free(agreement_t *agreement);
 /* Look-ups by name; -1 when unknown. */
 int agreement_party(const agreement_t *a, text_t code);
 int agreement_member(const agreement_t *a, text_t code);
+/* The geometry of a place in force at a time: its only one, or the version
+ * whose period holds t (NULL when none does). */
+const zone_t *place_zone_at(const place_t *place, time_ms_t t);
+const geo_line_t *place_line_at(const place_t *place, time_ms_t t);
 int agreement_source(const agreement_t *a, text_t name);
 int agreement_place(const agreement_t *a, text_t name);
 int agreement_kind(const agreement_t *a, text_t name);

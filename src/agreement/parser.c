@@ -332,8 +332,12 @@ static bool parse_place_geometry(parser_t *p, place_t *place) {
                 parser_error_at(p, line, column, "zone file %s: %s", file, why.message);
         } else if (parser_accept_word(p, "illustrative")) {
             place->illustrative = true;
+        } else if (parser_accept_word(p, "from")) {
+            if (!parser_time(p, &place->from)) return false;
+        } else if (parser_accept_word(p, "until")) {
+            if (!parser_time(p, &place->until)) return false;
         } else {
-            return parser_at_line_end(p) || parser_error(p, "expected at, radius, file or illustrative");
+            return parser_at_line_end(p) || parser_error(p, "expected at, radius, file, illustrative, from or until");
         }
         if (p->statement_failed) return false;
     }
@@ -343,9 +347,11 @@ static bool parse_place(parser_t *p, bool with_geometry) {
     int line = p->token.line;
     char *name = parser_expect_name(p, "a place name");
     if (!name) return false;
-    if (agreement_place(p->a, text_of(name)) >= 0) return parser_error_at_name(p, "place '%s' is declared twice", name);
+    if (!with_geometry && agreement_place(p->a, text_of(name)) >= 0)
+        return parser_error_at_name(p, "place '%s' is declared twice", name);
     place_t place = {0};
     place.point = -1;
+    place.from = place.until = TIME_NONE;
     place.name = name;
     place.line = line;
     place.description = parser_optional_string(p);
@@ -362,9 +368,7 @@ static bool parse_place(parser_t *p, bool with_geometry) {
         /* Keep a place whose file failed, so rules naming it add no more errors. */
         if (!place.file && !computed) return false;
     }
-    *GROW(p->a->places, p->a->place_count) = place;
-    *GROW(p->place_broken, p->place_broken_count) = broken;
-    return true;
+    return parser_place_declare(p, &place, broken);
 }
 
 static bool parse_event(parser_t *p) {

@@ -36,6 +36,12 @@ typedef struct {
     int place_broken_count;
     bool *point_failed;        /* per point: a rule line under it failed (no cascade errors) */
     int point_failed_count;
+    /* While a computed place is evaluated (place_expr.c): the time whose
+     * versions of other places it uses (TIME_NONE: their latest), and the
+     * boundaries of the versions it met. */
+    time_ms_t place_time;
+    time_ms_t *place_bounds;
+    int place_bound_count;
 } parser_t;
 
 void parser_run(parser_t *p);
@@ -62,6 +68,11 @@ bool parser_place_expression(parser_t *p, place_t *place);
 int parser_expect_event(parser_t *p);
 /* `by DATE[THH:MM] [ZONE]` after the word `by`. */
 bool parser_by_date(parser_t *p, rule_t *rule);
+/* A time DATE[THH:MM] [ZONE] (a bare date: its first millisecond). */
+bool parser_time(parser_t *p, time_ms_t *out);
+/* Adds a parsed place to the table, or a version of one declared before
+ * (place_versions.c); takes ownership of its geometry. */
+bool parser_place_declare(parser_t *p, place_t *place, bool broken);
 /* `event X = after ... | first of ... | E + N days | DATE`; *handled false
  * (and nothing read) when the definition is a report kind instead. */
 bool parser_event_definition(parser_t *p, event_t *event, bool *handled);

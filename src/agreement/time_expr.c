@@ -119,6 +119,12 @@ bool parser_by_date(parser_t *p, rule_t *rule) {
     return parse_datetime(p, true, &rule->window.deadline_date, label, sizeof label);
 }
 
+bool parser_time(parser_t *p, time_ms_t *out) {
+    if (!at_date(p)) return parser_error(p, "expected a date such as 2015-02-18 or 2015-02-18T12:00");
+    char label[128];
+    return parse_datetime(p, false, out, label, sizeof label);
+}
+
 /* E1, E2, ... into event->after. */
 static bool parse_event_list(parser_t *p, event_t *event) {
     do {

@@ -49,6 +49,17 @@ static void list_places(const agreement_t *a) {
                    line_length_km(p->polyline), mark);
         else if (p->has_point)
             printf("  %s:%d: place %s: point %.4f, %.4f%s\n", a->path, p->line, p->name, p->lon, p->lat, mark);
+        for (int v = 0; v < p->version_count; v++) {
+            const place_version_t *version = &p->versions[v];
+            char from[32] = "the beginning", until[32] = "the end";
+            if (version->from != TIME_NONE) time_format(version->from, from);
+            if (version->until != TIME_NONE) time_format(version->until, until);
+            if (version->zone)
+                printf("    version from %s until %s: %.0f km²\n", from, until, zone_area_km2(version->zone));
+            else if (version->polyline)
+                printf("    version from %s until %s: %.0f km long (%s)\n", from, until,
+                       line_length_km(version->polyline), version->file ? version->file : "");
+        }
     }
 }
 

@@ -137,13 +137,14 @@ static void illustrative_zones(buffer_t *out, const map_frame_t *frame, const ag
 #define LINE_STYLES 3
 
 /* Every line place, labelled by its short name (and ILLUSTRATIVE when it is). */
-static void lines(buffer_t *out, const map_frame_t *frame, const agreement_t *a) {
+static void lines(buffer_t *out, const map_frame_t *frame, const agreement_t *a, time_ms_t as_of) {
     buffer_puts(out, "<g class=\"lines\">");
     for (int i = 0, drawn = 0; i < a->place_count; i++) {
         const place_t *p = &a->places[i];
         buffer_t path = {0};
         double end_x = 0, end_y = 0;
-        if (p->polyline && dash_map_line_path(&path, frame, p->polyline, &end_x, &end_y)) {
+        const geo_line_t *line = place_line_at(p, as_of);   /* the version in force at the board's time */
+        if (line && dash_map_line_path(&path, frame, line, &end_x, &end_y)) {
             buffer_printf(out, "<path class=\"line-place line-%d\" d=\"", drawn % LINE_STYLES);
             buffer_append(out, path.data, path.len);
             buffer_puts(out, "\"><title>");
@@ -248,7 +249,7 @@ static void svg_map(buffer_t *out, const dashboard_view_t *view, const markers_t
     buffer_printf(out, "<rect class=\"ground\" width=\"%.0f\" height=\"%.0f\"/>\n", frame.width, frame.height);
     countries(out, &frame, view->agreement);
     illustrative_zones(out, &frame, view->agreement);
-    lines(out, &frame, view->agreement);
+    lines(out, &frame, view->agreement, view->rulings->as_of);
     country_labels(out, &frame, view->agreement);
     cities(out, &frame, view->agreement);
     markers_layer(out, &frame, view, m);

@@ -76,7 +76,8 @@ static bool matches_target(const agreement_t *a, const rule_t *rule, const repor
     for (int i = 0; i < rule->target_count; i++) {
         int t = rule->targets[i];
         if (r->target == t) return true;
-        if (r->has_at && a->places[t].zone && zone_contains(a->places[t].zone, r->lon, r->lat)) return true;
+        const zone_t *zone = r->has_at ? place_zone_at(&a->places[t], r->time) : NULL;
+        if (zone && zone_contains(zone, r->lon, r->lat)) return true;
     }
     return false;
 }
@@ -94,7 +95,8 @@ static int rule_party(const agreement_t *a, const rule_t *rule, const report_t *
     if (!matches_target(a, rule, r)) return -1;
     if (rule->place >= 0) {
         if (!r->has_at) return -1;
-        bool inside = zone_contains(a->places[rule->place].zone, r->lon, r->lat);
+        const zone_t *zone = place_zone_at(&a->places[rule->place], r->time);   /* the version in force then */
+        bool inside = zone && zone_contains(zone, r->lon, r->lat);
         if (inside == rule->outside) return -1;
     }
     return party;
