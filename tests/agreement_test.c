@@ -51,6 +51,14 @@ static void print_errors(const diagnostics_t *errors) {
         print_message("  got %d:%d: %s\n", errors->items[i].line, errors->items[i].column, errors->items[i].message);
 }
 
+/* Parses text that must be valid, printing the errors when it is not. */
+static agreement_t *parse_valid(const char *text, diagnostics_t *errors) {
+    agreement_t *a = parse(text, errors);
+    print_errors(errors);
+    assert_non_null(a);
+    return a;
+}
+
 static bool has_error(const diagnostics_t *errors, int line, int column, const char *fragment) {
     for (size_t i = 0; i < errors->count; i++) {
         const diagnostic_t *d = &errors->items[i];
@@ -413,9 +421,7 @@ static void test_place_expressions(void **state) {
         "  forbid UA strike in both\n"
         "  forbid UA strike in either\n";
     diagnostics_t errors = {0};
-    agreement_t *a = parse(text, &errors);
-    print_errors(&errors);
-    assert_non_null(a);
+    agreement_t *a = parse_valid(text, &errors);
     const place_t *road = &a->places[agreement_place(a, text_of("road"))];
     assert_non_null(road->polyline);
     assert_null(road->zone);
@@ -459,9 +465,7 @@ static void test_times(void **state) {
         "  require UA law.enacted within 5 days of withdrawal + 14 days\n"
         "  require UA law.enacted from 2015-02-14T22:00Z by 2015-12-31T23:59\n";
     diagnostics_t errors = {0};
-    agreement_t *a = parse(text, &errors);
-    print_errors(&errors);
-    assert_non_null(a);
+    agreement_t *a = parse_valid(text, &errors);
     const point_t *point = &a->points[0];
     const rule_t *kyiv = &a->rules[point->first_rule], *arithmetic = kyiv + 1, *utc = kyiv + 2;
     time_ms_t expected;
@@ -515,9 +519,7 @@ static void test_details_and_sides(void **state) {
     snprintf(text, sizeof text, "%s  forbid UA, ORDLO weapon.seen where weapon in mlrs, heavy-mlrs where calibre >= 100 "
                                 "where value < 5\n", sides_text);
     diagnostics_t errors = {0};
-    agreement_t *a = parse(text, &errors);
-    print_errors(&errors);
-    assert_non_null(a);
+    agreement_t *a = parse_valid(text, &errors);
     assert_int_equal(a->party_count, 2);
     assert_int_equal(a->member_count, 2);
     assert_string_equal(a->members[0].code, "DPR");
@@ -576,9 +578,7 @@ static void test_place_versions(void **state) {
                                 "place near \"N\" = (within 10 km of road) or (within 1 km of road)\n"
                                 "kind k needs actor\npoint 1\n  forbid UA k\n", head);
     diagnostics_t errors = {0};
-    agreement_t *a = parse(text, &errors);
-    print_errors(&errors);
-    assert_non_null(a);
+    agreement_t *a = parse_valid(text, &errors);
     const place_t *road = &a->places[agreement_place(a, text_of("road"))];
     const place_t *near = &a->places[agreement_place(a, text_of("near"))];
     assert_int_equal(road->version_count, 2);

@@ -87,6 +87,11 @@ void zone_builder_free(zone_builder_t *builder);
 /* Builds the grid index of a zone whose shape is set; false if too large. */
 bool zone_build_index(zone_t *zone);
 
+/* Appends the SVG path of polylines (rings when closed) in the projection of
+ * zone_write_svg_path; false when the view is empty. */
+bool svg_polylines(const double *lon_lat, const size_t *part_start, size_t part_count, bool closed, bounds_t view,
+                   double width, double height, buffer_t *out);
+
 /* Signed area of a closed ring in square degrees (positive: counterclockwise). */
 double ring_signed_area(const double *lon_lat, size_t count);
 

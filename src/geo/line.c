@@ -136,12 +136,5 @@ void line_write_geojson(const geo_line_t *line, buffer_t *out) {
 }
 
 void line_write_svg_path(const geo_line_t *line, bounds_t view, double width, double height, buffer_t *out) {
-    double span_lon = view.max_lon - view.min_lon, span_lat = view.max_lat - view.min_lat;
-    if (!(span_lon > 0) || !(span_lat > 0)) return;
-    double scale_x = width / span_lon, scale_y = height / span_lat;
-    for (size_t p = 0; p < line->part_count; p++)
-        for (size_t v = line->part_start[p]; v < line->part_start[p + 1]; v++)
-            buffer_printf(out, "%s%.2f %.2f", v == line->part_start[p] ? "M" : "L",
-                          (line->coordinates[2 * v] - view.min_lon) * scale_x,
-                          (view.max_lat - line->coordinates[2 * v + 1]) * scale_y);
+    svg_polylines(line->coordinates, line->part_start, line->part_count, false, view, width, height, out);
 }

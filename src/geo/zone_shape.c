@@ -98,17 +98,24 @@ void zone_write_geojson(const zone_t *zone, buffer_t *out) {
     buffer_puts(out, "]}");
 }
 
-void zone_write_svg_path(const zone_t *zone, bounds_t view, double width, double height, buffer_t *out) {
+bool svg_polylines(const double *lon_lat, const size_t *part_start, size_t part_count, bool closed, bounds_t view,
+                   double width, double height, buffer_t *out) {
     double span_lon = view.max_lon - view.min_lon, span_lat = view.max_lat - view.min_lat;
-    if (!(span_lon > 0) || !(span_lat > 0)) return;
+    if (!(span_lon > 0) || !(span_lat > 0)) return false;
     double scale_x = width / span_lon, scale_y = height / span_lat;
-    for (size_t ring = 0; ring < zone->ring_count; ring++) {
-        /* The last vertex repeats the first: "Z" closes the ring instead. */
-        for (size_t vertex = zone->ring_start[ring]; vertex + 1 < zone->ring_start[ring + 1]; vertex++) {
-            double x = (zone->coordinates[2 * vertex] - view.min_lon) * scale_x;
-            double y = (view.max_lat - zone->coordinates[2 * vertex + 1]) * scale_y;
-            buffer_printf(out, "%s%.2f %.2f", vertex == zone->ring_start[ring] ? "M" : "L", x, y);
+    for (size_t part = 0; part < part_count; part++) {
+        /* A closed ring's last vertex repeats the first: "Z" closes it instead. */
+        size_t end = part_start[part + 1] - (closed ? 1 : 0);
+        for (size_t vertex = part_start[part]; vertex < end; vertex++) {
+            double x = (lon_lat[2 * vertex] - view.min_lon) * scale_x;
+            double y = (view.max_lat - lon_lat[2 * vertex + 1]) * scale_y;
+            buffer_printf(out, "%s%.2f %.2f", vertex == part_start[part] ? "M" : "L", x, y);
         }
-        buffer_puts(out, "Z");
+        if (closed) buffer_puts(out, "Z");
     }
+    return true;
+}
+
+void zone_write_svg_path(const zone_t *zone, bounds_t view, double width, double height, buffer_t *out) {
+    svg_polylines(zone->coordinates, zone->ring_start, zone->ring_count, true, view, width, height, out);
 }
