@@ -32,7 +32,7 @@ static const char USAGE[] =
     "options:\n"
     "  --log DB             the log (an SQLite file)\n"
     "  --key COUNCIL_KEY    the council's secret key file\n"
-    "  --origin ORIGIN      the log's origin, e.g. council.example/ukraine-2025-11\n"
+    "  --origin ORIGIN      the log's origin, e.g. council.example/AGREEMENT-NAME\n"
     "  --agreement FILE     the agreement: its name gives the default origin, its\n"
     "                       registry the council's public key\n"
     "  --out DIR            where tiles go\n"

@@ -1,4 +1,4 @@
-/* cmd_serve: `truce serve` runs the Peace Council's server (src/server) on an
+/* cmd_serve: `truce serve` runs the council's server (src/server) on an
  * agreement and a log; `truce serve --sign-request` prints the headers that
  * sign a council-only request. docs/server.md. */
 #include <errno.h>

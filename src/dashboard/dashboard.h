@@ -1,4 +1,4 @@
-/* dashboard: the Peace Council's web pages, rendered on the server as HTML
+/* dashboard: the monitoring council's web pages, rendered on the server as HTML
  * with inline SVG — the board, the map, the timeline, a page per point and per
  * report — plus the stylesheet and the small script that keeps them live.
  * Pure functions: each appends to a buffer_t and never prints or exits.

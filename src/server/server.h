@@ -1,4 +1,4 @@
-/* server: the Peace Council's HTTP server (`truce serve`). Holds the log as
+/* server: the council's HTTP server (`truce serve`). Holds the log as
  * the store, rules on every report it accepts, and serves the JSON API (/v1),
  * the live dashboard, Prometheus metrics, server-sent events and webhooks.
  * Design and API: docs/server.md and docs/openapi.yaml. */
