@@ -86,7 +86,7 @@ expect_code "explain Minsk point 2" 1 check --explain 2 "$MINSK" "$MINSK_SAMPLE"
 expect_in "explain names the member of a side that acted" out 'violation by LPR of ORDLO'
 expect_code "Minsk: incidents per day at the mission's 19:30 cut-off" 0 incidents --daily --by party --day-ends 19:30+02:00 "$MINSK" "$MINSK_SAMPLE"
 expect_in "Minsk: unattributed explosions counted per day" out '^2015-02-15 unattributed +3 +0 +0 +0 +3'
-expect_in "Minsk: the formations' incidents under their side" out '^2015-02-15 ORDLO +1 ''
+expect_in "Minsk: the formations' incidents under their side" out '^2015-02-15 ORDLO +1 '
 printf '%s\n' '{"id":"w","source":"monitor:osce","time":"2015-03-20T10:00:00Z","kind":"weapon.seen","actor":"UA","at":[37.45,47.75],"weapon":"howitzer","calibre":152}' > "$tmp/bad-detail.jsonl"
 expect_code "a report with a word not in the detail's list" 4 check "$MINSK" "$tmp/bad-detail.jsonl"
 expect_in "the rejection names the detail" err "bad-detail.jsonl:1: rejected: detail 'weapon': unknown word 'howitzer'"
