@@ -94,5 +94,41 @@ EOF
 check "verify detects a flipped byte (exit 1)" exits 1 "$TRUCE" verify --log "$work/log.db" --agreement "$PLAN"
 check "verify names the altered entry" bash -c "'$TRUCE' verify --log '$work/log.db' --agreement '$PLAN' 2>&1 | grep -q 'entry 5'"
 
+# A council whose source is called `tcg`, not `council`: heads, records and
+# verification use the key the agreement declares for it.
+TCG=tests/data/agreements/council-tcg.truce
+test_key() { # keys of council-tcg.truce, from public seeds
+    local source=$1 seed
+    seed=$(printf '%s' "truce test key $source" | sha256sum | cut -d' ' -f1)
+    "$TRUCE" keygen --source "$source" --seed "$seed" --out "$work/tcg-${source/:/-}.key" >/dev/null 2>&1
+}
+for source in tcg party:A monitor:m; do test_key "$source"; done
+echo '{"id":"sig-1","source":"tcg","time":"2026-01-01T00:00:00Z","kind":"agreement.signed"}' >"$work/tcg-council.jsonl"
+echo '{"id":"m-1","source":"monitor:m","time":"2026-01-02T00:00:00Z","kind":"shelling","actor":"B"}' >"$work/tcg-monitor.jsonl"
+"$TRUCE" sign --key "$work/tcg-tcg.key" "$work/tcg-council.jsonl" >"$work/tcg-signed.jsonl" 2>/dev/null
+"$TRUCE" sign --key "$work/tcg-monitor-m.key" "$work/tcg-monitor.jsonl" >>"$work/tcg-signed.jsonl" 2>/dev/null
+check "council tcg: lint passes" "$TRUCE" lint "$TCG"
+check "council tcg: log append signs a tree head with tcg's key" \
+    "$TRUCE" log append --log "$work/tcg.db" --agreement "$TCG" --key "$work/tcg-tcg.key" "$work/tcg-signed.jsonl"
+check "council tcg: a party's key cannot sign the heads (exit 3)" \
+    exits 3 "$TRUCE" log append --log "$work/tcg.db" --agreement "$TCG" --key "$work/tcg-party-A.key" "$work/tcg-signed.jsonl"
+check "council tcg: log sth --agreement signs with tcg's key" \
+    "$TRUCE" log sth --log "$work/tcg.db" --key "$work/tcg-tcg.key" --agreement "$TCG"
+check "council tcg: log sth --agreement refuses a party's key (exit 3)" \
+    exits 3 "$TRUCE" log sth --log "$work/tcg.db" --key "$work/tcg-party-A.key" --agreement "$TCG"
+check "council tcg: check --record records the rulings (exit 1: a violation)" \
+    exits 1 "$TRUCE" check "$TCG" --log "$work/tcg.db" --record --key "$work/tcg-tcg.key"
+check "council tcg: the record's source is tcg" \
+    bash -c "'$TRUCE' log entries --log '$work/tcg.db' 2 3 | jq -e '.entry.source == \"tcg\" and .entry.cites.tree_size == 2'"
+check "council tcg: check --log skips the record (2 reports, none rejected)" \
+    bash -c "'$TRUCE' check '$TCG' --log '$work/tcg.db' --json 2>&1 >/dev/null | grep -q '2 reports read from the log: 2 accepted.* 0 rejected'"
+check "council tcg: verify checks heads and the record against tcg's key" \
+    bash -c "'$TRUCE' verify --log '$work/tcg.db' --agreement '$TCG' | grep -q 'verified: 3 entries (1 council records), 2 tree heads'"
+"$TRUCE" log sth --log "$work/tcg.db" >"$work/tcg-sth.json" 2>/dev/null
+"$TRUCE" log proof --log "$work/tcg.db" --inclusion monitor:m/m-1 >"$work/tcg-proof.json" 2>/dev/null
+"$TRUCE" log entries --log "$work/tcg.db" 1 2 >"$work/tcg-entry.json" 2>/dev/null
+check "council tcg: an inclusion proof verifies offline with tcg's key" \
+    "$TRUCE" verify --inclusion "$work/tcg-proof.json" --sth "$work/tcg-sth.json" --entry "$work/tcg-entry.json" --agreement "$TCG"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

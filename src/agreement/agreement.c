@@ -66,6 +66,12 @@ int agreement_point(const agreement_t *a, text_t label) {
     return -1;
 }
 
+int agreement_council(const agreement_t *a) {
+    for (int i = 0; i < a->source_count; i++)
+        if (a->sources[i].class == SOURCE_COUNCIL) return i;
+    return -1;
+}
+
 const char *rule_type_name(rule_type_t type) {
     static const char *names[] = {"require", "forbid", "limit", "share", "exchange",
                                   "grant", "sanction", "declaratory"};

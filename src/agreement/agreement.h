@@ -262,6 +262,9 @@ int agreement_source(const agreement_t *a, text_t name);
 int agreement_place(const agreement_t *a, text_t name);
 int agreement_kind(const agreement_t *a, text_t name);
 int agreement_point(const agreement_t *a, text_t label);
+/* The council's source (declared with `council NAME`, any name); -1 when the
+ * agreement declares none. Tree heads and council records are signed with its key. */
+int agreement_council(const agreement_t *a);
 
 const char *rule_type_name(rule_type_t type);
 /* Whether a report's details (and value) pass every `where` filter of the rule. */

@@ -251,6 +251,10 @@ static bool parse_source(parser_t *p, source_class_t class) {
     int line = p->token.line;
     char *name = parser_expect_name(p, "a source name such as monitor:osce");
     if (!name) return false;
+    int council = class == SOURCE_COUNCIL ? agreement_council(p->a) : -1;
+    if (council >= 0) /* one key signs the tree heads */
+        return parser_error_at_name(p, "the council is declared twice (already '%s', line %d)",
+                                    p->a->sources[council].name, p->a->sources[council].line);
     source_t *s = add_source(p, name, class, -1, line);
     if (s) s->description = parser_optional_string(p);
     return s != NULL;

@@ -14,6 +14,7 @@ typedef struct {
     engine_t *engine;
     jcs_document_t *document;
     const char *path;
+    const char *council;           /* the agreement's council source: its records are skipped */
     long rejected, records;
 } log_feed_t;
 
@@ -28,7 +29,7 @@ static bool feed_entry(void *context, uint64_t index, const char *bytes, size_t 
         return true;
     }
     char ignored[LEDGER_ERROR_SIZE];
-    if (jcs_parse(feed->document, bytes, len, ignored, sizeof ignored) && ledger_is_record(jcs_root(feed->document))) {
+    if (jcs_parse(feed->document, bytes, len, ignored, sizeof ignored) && ledger_is_record(jcs_root(feed->document), feed->council)) {
         feed->records++;
         return true;
     }
@@ -58,8 +59,8 @@ static bool choose_size(ledger_t *ledger, const char *path, uint64_t requested, 
     return true;
 }
 
-int check_log_ingest(const char *path, uint64_t requested_size, report_parser_t *parser, engine_t *engine,
-                     check_log_t *out) {
+int check_log_ingest(const char *path, uint64_t requested_size, const agreement_t *agreement,
+                     report_parser_t *parser, engine_t *engine, check_log_t *out) {
     char error[LEDGER_ERROR_SIZE];
     memset(out, 0, sizeof *out);
     if (!ledger_init()) return EXIT_INTERNAL;
@@ -69,7 +70,9 @@ int check_log_ingest(const char *path, uint64_t requested_size, report_parser_t 
         return EXIT_INPUT;
     }
     int status = choose_size(ledger, path, requested_size, out) ? EXIT_OK : EXIT_INPUT;
-    log_feed_t feed = {parser, engine, jcs_document_new(), path, 0, 0};
+    int council = agreement_council(agreement);
+    log_feed_t feed = {parser, engine, jcs_document_new(), path, council >= 0 ? agreement->sources[council].name : NULL,
+                       0, 0};
     if (status == EXIT_OK && !ledger_foreach(ledger, 0, out->size, feed_entry, &feed, error, sizeof error)) {
         cli_error("%s: %s", path, error);
         status = EXIT_INPUT;
@@ -122,8 +125,8 @@ int check_log_record(const char *path, const char *key_path, const agreement_t *
         status = EXIT_INTERNAL;
     }
     if (status == EXIT_OK)
-        fprintf(stderr, "truce: recorded the rulings as entry %" PRIu64 " (council/%s), citing tree size %" PRIu64 "\n",
-                index, id.data, log->size);
+        fprintf(stderr, "truce: recorded the rulings as entry %" PRIu64 " (%s/%s), citing tree size %" PRIu64 "\n",
+                index, council.source, id.data, log->size);
     buffer_free(&fields);
     buffer_free(&id);
     ledger_key_wipe(&council);

@@ -16,8 +16,8 @@ typedef struct {
 
 /* requested_size UINT64_MAX: the latest signed head's size, else the whole log.
  * Returns an exit code. */
-int check_log_ingest(const char *path, uint64_t requested_size, report_parser_t *parser, engine_t *engine,
-                     check_log_t *out);
+int check_log_ingest(const char *path, uint64_t requested_size, const agreement_t *agreement,
+                     report_parser_t *parser, engine_t *engine, check_log_t *out);
 void check_log_describe(const char *path, const check_log_t *log);
 /* Appends the rulings to the log as a council record citing log->size. */
 int check_log_record(const char *path, const char *key_path, const agreement_t *agreement,

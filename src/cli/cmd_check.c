@@ -135,10 +135,10 @@ static void print_summary(const engine_t *engine, const check_options_t *o, int 
 }
 
 /* Reads every reports file, or the log, into the engine. */
-static int ingest(check_options_t *o, int argc, char **argv, report_parser_t *parser, engine_t *engine,
-                  check_log_t *log) {
+static int ingest(check_options_t *o, int argc, char **argv, const agreement_t *agreement, report_parser_t *parser,
+                  engine_t *engine, check_log_t *log) {
     if (o->log) {
-        int status = check_log_ingest(o->log, o->size, parser, engine, log);
+        int status = check_log_ingest(o->log, o->size, agreement, parser, engine, log);
         o->rejected = log->rejected;
         if (status == EXIT_OK) check_log_describe(o->log, log);
         return status;
@@ -190,7 +190,7 @@ int cmd_check(int argc, char **argv) {
     report_parser_t *parser = report_parser_new(agreement);
     engine_t *engine = engine_new(agreement);
     check_log_t log;
-    status = ingest(&o, argc, argv, parser, engine, &log);
+    status = ingest(&o, argc, argv, agreement, parser, engine, &log);
     if (status == EXIT_OK) {
         print_summary(engine, &o, argc - optind - 1);
         rulings_t *rulings = engine_rule(engine, o.as_of);

@@ -173,9 +173,9 @@ static int run_vkey(const tlog_options_t *o) {
     if (agreement) {
         ledger_registry_t *registry = ledger_registry_from_agreement(agreement);
         const uint8_t *found = NULL;
-        if (ledger_registry_find(registry, text_of(LEDGER_COUNCIL_SOURCE), &found) == REGISTRY_KEY)
+        if (ledger_registry_council_key(registry, &found) == REGISTRY_KEY)
             memcpy(key, found, sizeof key);
-        else { cli_error("%s: the agreement registers no key for 'council'", o->agreement); status = EXIT_INPUT; }
+        else { cli_error("%s: the agreement registers no key for its council", o->agreement); status = EXIT_INPUT; }
         ledger_registry_free(registry);
     } else {
         ledger_secret_key_t council;

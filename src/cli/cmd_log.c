@@ -18,7 +18,7 @@
 
 static const char USAGE[] =
     "usage: truce log append --log DB --agreement FILE [--key COUNCIL_KEY] [--batch N] reports.jsonl...\n"
-    "       truce log sth --log DB [--key COUNCIL_KEY]\n"
+    "       truce log sth --log DB [--key COUNCIL_KEY [--agreement FILE]]\n"
     "       truce log proof --log DB --inclusion SOURCE/ID [--size N]\n"
     "       truce log proof --log DB --consistency OLD NEW\n"
     "       truce log entries --log DB START END\n"
@@ -31,7 +31,8 @@ static const char USAGE[] =
     "         end (origin: --origin, or truce/<agreement name>). Creates DB.\n"
     "sth      prints the latest signed tree head (JSON); with --key, first signs\n"
     "         a new head at the current size (and a checkpoint once the log has\n"
-    "         an origin).\n"
+    "         an origin; with --agreement, the key must be that agreement's\n"
+    "         council key, whatever its source is called).\n"
     "proof    prints an inclusion proof for an entry (against the latest signed\n"
     "         head's size, or --size N) or a consistency proof between two sizes.\n"
     "entries  prints entries START (included) to END (excluded) as JSON Lines\n"
@@ -385,9 +386,23 @@ static ledger_t *open_log(const char *path, ledger_mode_t mode) {
     return ledger;
 }
 
+/* With --agreement, the key must be its council's; without, truce verify
+ * checks every head against the agreement later. */
+static bool load_sth_key(const log_options_t *o, ledger_secret_key_t *council) {
+    if (!o->agreement) return cli_load_council_key(o->key, NULL, council);
+    geo_init();
+    agreement_t *agreement = cli_load_agreement(o->agreement);
+    ledger_registry_t *registry = agreement ? ledger_registry_from_agreement(agreement) : NULL;
+    bool ok = registry && cli_load_council_key(o->key, registry, council);
+    ledger_registry_free(registry);
+    agreement_free(agreement);
+    geo_finish();
+    return ok;
+}
+
 static int run_sth(const log_options_t *o) {
     ledger_secret_key_t council;
-    if (o->key && !cli_load_council_key(o->key, NULL, &council)) return EXIT_INPUT;
+    if (o->key && !load_sth_key(o, &council)) return EXIT_INPUT;
     ledger_t *ledger = open_log(o->log, o->key ? LEDGER_READ_WRITE : LEDGER_READ_ONLY);
     int status = ledger ? EXIT_OK : EXIT_INPUT;
     if (ledger && o->key) status = sign_head(ledger, &council, stdout, o->origin, NULL) ? EXIT_OK : EXIT_INTERNAL;

@@ -193,7 +193,7 @@ static uint64_t verify_checkpoints(ledger_t *ledger, const verify_options_t *o, 
     const uint8_t *key = NULL;
     char origin[TLOG_MAX_NAME], error[LEDGER_ERROR_SIZE];
     verify_origin(ledger, o, agreement, origin);
-    if (ledger_registry_find(registry, text_of(LEDGER_COUNCIL_SOURCE), &key) != REGISTRY_KEY) {
+    if (ledger_registry_council_key(registry, &key) != REGISTRY_KEY) {
         print_problem(printer, "the agreement registers no council key: checkpoints cannot be checked");
         return 1;
     }
@@ -304,12 +304,11 @@ static bool council_key_of(const verify_options_t *o, uint8_t key[LEDGER_PUBLIC_
     geo_init();
     agreement_t *agreement = cli_load_agreement(o->agreement);
     bool ok = false;
-    for (int i = 0; agreement && i < agreement->source_count; i++)
-        if (agreement->sources[i].class == SOURCE_COUNCIL && agreement->sources[i].has_key
-            && !strcmp(agreement->sources[i].name, LEDGER_COUNCIL_SOURCE)) {
-            memcpy(key, agreement->sources[i].key, LEDGER_PUBLIC_KEY_SIZE);
-            ok = true;
-        }
+    int council = agreement ? agreement_council(agreement) : -1;
+    if (council >= 0 && agreement->sources[council].has_key) {
+        memcpy(key, agreement->sources[council].key, LEDGER_PUBLIC_KEY_SIZE);
+        ok = true;
+    }
     if (agreement && !ok) cli_error("%s: registers no key for the council", o->agreement);
     agreement_free(agreement);
     geo_finish();

@@ -49,12 +49,19 @@ bool cli_load_council_key(const char *path, const ledger_registry_t *registry, l
         cli_error("%s", error);
         return false;
     }
-    if (strcmp(key->source, LEDGER_COUNCIL_SOURCE) != 0) {
-        cli_error("%s: tree heads and records are signed by the council's key, this one is %s's", path, key->source);
+    if (!registry) return true;   /* nothing to check against: truce verify checks every head later */
+    const char *council = ledger_registry_council(registry);
+    if (!council) {
+        cli_error("%s: the agreement declares no council (`council NAME \"description\"`) to sign tree heads", path);
+        return false;
+    }
+    if (strcmp(key->source, council) != 0) {
+        cli_error("%s: tree heads and records are signed by the council's key (%s), this one is %s's", path, council,
+                  key->source);
         return false;
     }
     const uint8_t *registered = NULL;
-    if (registry && ledger_registry_find(registry, text_of(LEDGER_COUNCIL_SOURCE), &registered) == REGISTRY_KEY &&
+    if (ledger_registry_find(registry, text_of(council), &registered) == REGISTRY_KEY &&
         memcmp(registered, key->public_key, LEDGER_PUBLIC_KEY_SIZE) != 0) {
         cli_error("%s: this council key is not the one the agreement registers", path);
         return false;

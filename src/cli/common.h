@@ -32,8 +32,9 @@ int cli_usage_error(const char *command, const char *message);
 /* A whole non-negative decimal number. */
 bool cli_parse_count(const char *text, uint64_t *out);
 
-/* Reads the council's secret key and checks that it is the council's and,
- * when a registry is given, the one it registers. Prints why not. */
+/* Reads the council's secret key and, when a registry is given, checks that
+ * it belongs to the agreement's council source (whatever its name) and is the
+ * key the agreement registers. Prints why not. */
 #include "ledger/ledger.h"
 bool cli_load_council_key(const char *path, const ledger_registry_t *registry, ledger_secret_key_t *key);
 /* Signs a C2SP checkpoint of the latest tree head (cmd_checkpoint.c): origin

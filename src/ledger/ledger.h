@@ -19,7 +19,6 @@
 #define LEDGER_SEED_SIZE 32
 #define LEDGER_MAX_PROOF 128          /* proof hashes; a 2^64-leaf tree needs at most ~2x64 */
 #define LEDGER_ERROR_SIZE 256         /* a comfortable size for the error buffers below */
-#define LEDGER_COUNCIL_SOURCE "council"
 
 /* Initializes libsodium; call once before anything else. False if it cannot. */
 bool ledger_init(void);
@@ -103,6 +102,13 @@ void ledger_registry_add(ledger_registry_t *registry, text_t source, const uint8
 ledger_registry_t *ledger_registry_from_agreement(const agreement_t *agreement);
 registry_lookup_t ledger_registry_find(const ledger_registry_t *registry, text_t source,
                                        const uint8_t **key);
+/* The council's source, whatever the agreement calls it (`council tcg`): its
+ * key signs tree heads and records. NULL when none is set; from_agreement sets it. */
+void ledger_registry_set_council(ledger_registry_t *registry, text_t source);
+const char *ledger_registry_council(const ledger_registry_t *registry);
+/* The council's registered key: ledger_registry_find on the council's source
+ * (REGISTRY_UNKNOWN_SOURCE when no council is set). */
+registry_lookup_t ledger_registry_council_key(const ledger_registry_t *registry, const uint8_t **key);
 
 /* Signs the report in doc (already parsed, an object): appends to out its
  * canonical form with "sig" set (an existing sig is replaced). Refuses a
@@ -286,14 +292,16 @@ bool ledger_prove_consistency(ledger_t *ledger, uint64_t old_size, uint64_t new_
 /* Appends a council record, a signed entry citing a tree head, e.g. the
  * rulings derived from the log up to cited_size. fields_json is a JSON object
  * of the record's own members (e.g. {"rulings":[...]}); the ledger adds
- * "source":"council", "id" (record_id), "kind", "time" (now), "cites"
+ * "source" (the key's source: the caller checks that it is the agreement's
+ * council), "id" (record_id), "kind", "time" (now), "cites"
  * ({"tree_size":N,"root_hash":"<hex>"}) and "sig", then appends it in its own
  * transaction. cited_size must be <= the log's size. */
 bool ledger_append_record(ledger_t *ledger, const ledger_secret_key_t *council, const char *record_id,
                           const char *kind, const char *fields_json, uint64_t cited_size,
                           uint64_t *index, char *error, size_t error_size);
-/* True when the parsed entry is a council record (source "council" with "cites"). */
-bool ledger_is_record(const jcs_value_t *entry);
+/* True when the parsed entry is a council record: from the council's source
+ * (council; NULL: no council, so no records) and with "cites". */
+bool ledger_is_record(const jcs_value_t *entry, const char *council);
 
 /* ---------------------------------------------------------------------------
  * For the C2SP formats (src/tlog): runs of subtree hashes, settings, and the

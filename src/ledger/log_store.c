@@ -492,15 +492,15 @@ bool ledger_prove_consistency(ledger_t *ledger, uint64_t old_size, uint64_t new_
                                    &proof->path_length, error, error_size);
 }
 
-bool ledger_is_record(const jcs_value_t *entry) {
+bool ledger_is_record(const jcs_value_t *entry, const char *council) {
     text_t source;
-    return jcs_member_string(entry, "source", &source) && text_equals_cstr(source, LEDGER_COUNCIL_SOURCE)
+    return council && jcs_member_string(entry, "source", &source) && text_equals_cstr(source, council)
         && jcs_type(jcs_get(entry, "cites")) == JCS_OBJECT;
 }
 
 /* The record's text before signing: our members, then the caller's. */
-static bool record_text(ledger_t *ledger, const char *record_id, const char *kind, const char *fields_json,
-                        uint64_t cited_size, buffer_t *out, char *error, size_t error_size) {
+static bool record_text(ledger_t *ledger, const char *council, const char *record_id, const char *kind,
+                        const char *fields_json, uint64_t cited_size, buffer_t *out, char *error, size_t error_size) {
     uint8_t root[LEDGER_HASH_SIZE];
     if (!ledger_root(ledger, cited_size, root, error, error_size)) return false;
     char when[32];
@@ -511,7 +511,9 @@ static bool record_text(ledger_t *ledger, const char *record_id, const char *kin
     buffer_json_string(out, record_id, strlen(record_id));
     buffer_puts(out, ",\"kind\":");
     buffer_json_string(out, kind, strlen(kind));
-    buffer_puts(out, ",\"source\":\"" LEDGER_COUNCIL_SOURCE "\",\"time\":");
+    buffer_puts(out, ",\"source\":");
+    buffer_json_string(out, council, strlen(council));
+    buffer_puts(out, ",\"time\":");
     buffer_json_string(out, when, n);
     const char *open = fields_json ? strchr(fields_json, '{') : NULL;
     const char *close = fields_json ? strrchr(fields_json, '}') : NULL;
@@ -529,18 +531,14 @@ static bool record_text(ledger_t *ledger, const char *record_id, const char *kin
 bool ledger_append_record(ledger_t *ledger, const ledger_secret_key_t *council, const char *record_id,
                           const char *kind, const char *fields_json, uint64_t cited_size,
                           uint64_t *index, char *error, size_t error_size) {
-    if (strcmp(council->source, LEDGER_COUNCIL_SOURCE) != 0) {
-        snprintf(error, error_size, "records are signed by the council's key, not %s's", council->source);
-        return false;
-    }
     buffer_t text = {0}, entry = {0};
     jcs_document_t *doc = jcs_document_new();
-    bool same = false, ok = record_text(ledger, record_id, kind, fields_json, cited_size, &text, error, error_size)
+    bool same = false, ok = record_text(ledger, council->source, record_id, kind, fields_json, cited_size, &text, error, error_size)
         && jcs_parse(doc, text.data, text.len, error, error_size)
         && ledger_sign_report(doc, council, &entry, error, error_size)
         && ledger_begin(ledger, error, error_size);
     if (ok) {
-        append_result_t r = ledger_append(ledger, text_of(LEDGER_COUNCIL_SOURCE), text_of(record_id), entry.data,
+        append_result_t r = ledger_append(ledger, text_of(council->source), text_of(record_id), entry.data,
                                           entry.len, index, &same, error, error_size);
         if (r == APPEND_DUPLICATE) snprintf(error, error_size, "a council entry with id '%s' is already in the log", record_id);
         ok = r == APPEND_STORED && ledger_commit(ledger, error, error_size);

@@ -184,7 +184,7 @@ static void check_content(verifier_t *v, uint64_t index, sqlite3_stmt *s, const 
     if (v->canonical.len != len || memcmp(v->canonical.data, bytes, len) != 0)
         problem(v, "entry %llu: stored bytes are not in canonical form (RFC 8785)", (unsigned long long)index);
     check_columns(v, index, s, entry);
-    bool record = ledger_is_record(entry);
+    bool record = ledger_is_record(entry, ledger_registry_council(v->registry));
     if (!record && v->validate && !v->validate(v->validate_context, bytes, len, error, sizeof error))
         problem(v, "entry %llu: not a valid report: %s", (unsigned long long)index, error);
     if (ledger_verify_report(v->doc, v->registry, &v->scratch, error, sizeof error) != SIGNATURE_VALID)
@@ -285,7 +285,7 @@ static void check_head(verifier_t *v, const stored_head_t *h, const stored_head_
 
 static void check_heads(verifier_t *v) {
     const uint8_t *council = NULL;
-    ledger_registry_find(v->registry, text_of(LEDGER_COUNCIL_SOURCE), &council);
+    ledger_registry_council_key(v->registry, &council);
     for (size_t i = 0; i < v->head_count && !v->stopped; i++)
         check_head(v, &v->heads[i], i ? &v->heads[i - 1] : NULL, council);
 }

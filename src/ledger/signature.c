@@ -221,6 +221,7 @@ typedef struct {
 } registry_entry_t;
 
 struct ledger_registry {
+    char *council;            /* the council's source name, or NULL */
     registry_entry_t *entries;
     size_t count, capacity;
 };
@@ -231,6 +232,7 @@ void ledger_registry_free(ledger_registry_t *registry) {
     if (!registry) return;
     for (size_t i = 0; i < registry->count; i++) free(registry->entries[i].source);
     free(registry->entries);
+    free(registry->council);
     free(registry);
 }
 
@@ -262,7 +264,23 @@ ledger_registry_t *ledger_registry_from_agreement(const agreement_t *agreement) 
         const source_t *s = &agreement->sources[i];
         ledger_registry_add(registry, text_of(s->name), s->has_key ? s->key : NULL);
     }
+    int council = agreement_council(agreement);
+    if (council >= 0) ledger_registry_set_council(registry, text_of(agreement->sources[council].name));
     return registry;
+}
+
+void ledger_registry_set_council(ledger_registry_t *registry, text_t source) {
+    free(registry->council);
+    registry->council = xmalloc(source.len + 1);
+    memcpy(registry->council, source.ptr, source.len);
+    registry->council[source.len] = '\0';
+}
+
+const char *ledger_registry_council(const ledger_registry_t *registry) { return registry->council; }
+
+registry_lookup_t ledger_registry_council_key(const ledger_registry_t *registry, const uint8_t **key) {
+    *key = NULL;
+    return registry->council ? ledger_registry_find(registry, text_of(registry->council), key) : REGISTRY_UNKNOWN_SOURCE;
 }
 
 registry_lookup_t ledger_registry_find(const ledger_registry_t *registry, text_t source, const uint8_t **key) {

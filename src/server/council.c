@@ -65,7 +65,7 @@ bool council_authorize(request_t *request, char nonce[COUNCIL_NONCE_MAX + 1]) {
     time_ms_t sent, now = wall_clock_ms();
     const char *authorization = header(request, MHD_HTTP_HEADER_AUTHORIZATION), *time_text = header(request, "X-Truce-Time");
     const char *nonce_text = header(request, "X-Truce-Nonce");
-    if (ledger_registry_find(server->registry, text_of(LEDGER_COUNCIL_SOURCE), &key) != REGISTRY_KEY)
+    if (ledger_registry_council_key(server->registry, &key) != REGISTRY_KEY)
         return refuse(request, MHD_HTTP_FORBIDDEN, "the agreement registers no council key");
     if (!authorization || strncmp(authorization, SCHEME, strlen(SCHEME))
         || !ledger_base64_decode(text_of(authorization + strlen(SCHEME)), signature, sizeof signature))

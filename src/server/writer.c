@@ -79,7 +79,7 @@ static bool replay_entry(void *context, uint64_t index, const char *bytes, size_
     server_t *server = context;
     char error[LEDGER_ERROR_SIZE];
     report_t report;
-    if (jcs_parse(server->doc, bytes, len, error, sizeof error) && ledger_is_record(jcs_root(server->doc))) return true;
+    if (jcs_parse(server->doc, bytes, len, error, sizeof error) && ledger_is_record(jcs_root(server->doc), ledger_registry_council(server->registry))) return true;
     if (report_parse(server->parser, bytes, len, &report, error, sizeof error)) engine_add(server->engine, &report);
     else fprintf(stderr, "truce: warning: log entry %llu is not a valid report for this agreement: %s\n",
                  (unsigned long long)index, error);
