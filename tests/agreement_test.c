@@ -144,8 +144,36 @@ static const error_case_t cases[] = {
     {"trailing junk", "party EU \"Europe\" extra", 19, "unexpected 'extra' at the end of the statement"},
     {"unknown statement", "frobnicate x", 1, "unknown statement 'frobnicate'"},
     {"unknown report field", "kind x needs colour", 14, "expected a report field"},
-    {"within weeks", "  forbid UA strike within 3 weeks of signature", 29, "expected 'days' or 'months'"},
-    {"bad date", "  require UA note.filed from signature by 2026-02-30", 43, "expected a date"},
+    {"within weeks", "  require UA note.filed within 3 weeks of signature", 34, "expected 'days' or 'months'"},
+    {"bad date", "  require UA note.filed from signature by 2026-02-30", 43, "2026-02-30: February 2026 has 28 days"},
+    {"no 29 February in a common year", "  require UA note.filed by 2015-02-29", 28, "February 2015 has 28 days"},
+    {"month 13", "  require UA note.filed by 2026-13-01", 28, "2026-13-01: there is no month 13"},
+    {"not a date", "  require UA note.filed by tomorrow", 28, "tomorrow: not a date of the form YYYY-MM-DD"},
+    /* constructs with no effect */
+    {"deadline on a prohibition (by)", "  forbid UA strike by 2026-06-30", 20,
+     "`by` sets a deadline, but a forbid rule has none"},
+    {"deadline on a prohibition (within)", "  forbid UA strike within 3 days of signature", 20,
+     "`within` sets a deadline, but a forbid rule has none"},
+    {"deadline on a limit", "  limit UA strike at most 3 by 2026-06-30", 29, "but a limit rule has none"},
+    {"deadline on a grant", "  grant UA \"x\" within 1 month of signature", 16, "but a grant rule has none"},
+    {"party any", "party any \"Anyone\"", 7, "'any' cannot be a party code"},
+    {"event target on a kind without target", "event e = note.filed target zone", 22,
+     "event e: `target PLACE` reads field 'target', which kind note.filed does not require"},
+    /* did you mean */
+    {"misspelt statement", "  forbd UA strike", 3, "unknown statement 'forbd' (did you mean 'forbid'?)"},
+    {"misspelt declaration", "plase p \"P\" at 1, 1 radius 1 km", 1, "(did you mean 'place'?)"},
+    {"misspelt clause", "  forbid UA strike form signature", 20, "(did you mean 'from'?)"},
+    {"misspelt unit", "  require UA note.filed within 3 dayz of signature", 34, "(did you mean 'days'?)"},
+    {"misspelt word", "  on violaton: void 1", 6, "unknown word 'violaton' (did you mean 'violation'?)"},
+    {"misspelt field", "kind x needs actr", 14, "(did you mean 'actor'?)"},
+    {"misspelt party", "  forbid UAA strike", 10, "unknown party 'UAA' (did you mean 'UA'?)"},
+    {"party in the wrong case", "  forbid ua strike", 10, "unknown party 'ua' (did you mean 'UA'?)"},
+    {"misspelt kind", "  forbid UA strik", 13, "unknown kind 'strik' (did you mean 'strike'?)"},
+    {"misspelt place", "  forbid UA strike in zon", 23, "unknown place 'zon' (did you mean 'zone'?)"},
+    {"misspelt event", "  forbid UA strike from signatur", 25, "unknown event 'signatur' (did you mean 'signature'?)"},
+    {"misspelt source", "key monitor:n AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 5,
+     "unknown source 'monitor:n' (did you mean 'monitor:m'?)"},
+    {"nothing near enough", "  forbid XY strike", 10, "unknown party 'XY' (declare it with"},
 };
 
 static void test_error_case(void **state) {
@@ -217,6 +245,75 @@ static void test_no_cascade(void **state) {
     free(text);
 }
 
+/* An event `by PARTY` on a kind without actor could never be established by a
+ * report that leaves the actor out. */
+static void test_event_by_without_actor(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\nkind signed\nevent s = signed by UA\n"
+                    "point 1\n  declaratory \"x\"\n",
+                    4, 18, "event s: `by PARTY` reads field 'actor', which kind signed does not require");
+}
+
+static void test_misspelt_point(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\npoint 10a\n  declaratory \"x\"\n  on violation: void 10d\n",
+                    5, 22, "consequence names point '10d', which does not exist (did you mean '10a'?)");
+}
+
+static void test_council_declared_twice(void **state) {
+    (void)state;
+    expect_error_in("agreement t \"T\"\nparty UA \"U\"\ncouncil tcg \"C\"\ncouncil council \"C\"\n"
+                    "point 1\n  declaratory \"x\"\n",
+                    4, 9, "the council is declared twice (already 'tcg', line 3)");
+}
+
+/* Warnings: the agreement loads, and each warning is at its line:column. */
+static void test_unused_kind_warning(void **state) {
+    (void)state;
+    const char *text = "agreement t \"T\"\n"
+                       "party UA \"U\"\n"
+                       "council tcg \"C\"\n"
+                       "kind strike needs actor\n"
+                       "  kind spare   needs actor\n"      /* 5:8: read by nothing */
+                       "kind review needs refs, stance\n"  /* a review kind: the engine reads it */
+                       "kind signed\n"
+                       "kind held needs actor, value\n"
+                       "kind released needs actor, to, value\n"
+                       "event signature = signed\n"
+                       "point 1\n"
+                       "  forbid UA strike from signature\n"
+                       "  declaratory \"and a part only the council can judge\"\n";
+    diagnostics_t errors = {0};
+    agreement_t *a = parse(text, &errors);
+    print_errors(&errors);
+    assert_non_null(a);
+    assert_int_equal(diagnostics_errors(&errors), 0);
+    assert_true(has_error(&errors, 5, 8, "kind spare is used by no rule, event or assessment"));
+    assert_true(has_error(&errors, 8, 6, "kind held is used by no rule"));
+    assert_true(has_error(&errors, 9, 6, "kind released is used by no rule"));
+    assert_int_equal(errors.count, 3);
+    for (size_t i = 0; i < errors.count; i++) assert_true(errors.items[i].warning);
+    assert_int_equal(agreement_council(a), agreement_source(a, text_of("tcg")));
+    /* a point may mix rules with a declaratory part: both are kept, in order */
+    assert_int_equal(a->points[0].rule_count, 2);
+    assert_int_equal(a->rules[a->points[0].first_rule].type, RULE_FORBID);
+    assert_int_equal(a->rules[a->points[0].first_rule + 1].type, RULE_DECLARATORY);
+    agreement_free(a);
+    diagnostics_free(&errors);
+}
+
+/* No warning after an error: the rule that used the kind may have failed. */
+static void test_no_warning_after_errors(void **state) {
+    (void)state;
+    char *text = with_base("  forbid XX strike");
+    diagnostics_t errors = {0};
+    assert_null(parse(text, &errors));
+    assert_int_equal(errors.count, 1);
+    assert_false(errors.items[0].warning);
+    diagnostics_free(&errors);
+    free(text);
+}
+
 static void test_unreadable_file(void **state) {
     (void)state;
     diagnostics_t errors = {0};
@@ -240,7 +337,7 @@ static const char valid_text[] =
     "place \"Big City\" \"A city\" at 11, 51 radius 5 km\n"
     "object river \"River\"\n"
     "kind agreement.signed\n"
-    "kind troops.seen needs actor, at\n"
+    "kind troops.seen needs actor, at, target\n"
     "kind stock.level needs actor, value\n"
     "kind aid.sent needs actor, to, value\n"
     "kind aid.needed needs actor, value\n"
@@ -645,6 +742,11 @@ int main(void) {
         cmocka_unit_test(test_several_errors),
         cmocka_unit_test(test_no_cascade),
         cmocka_unit_test(test_unreadable_file),
+        cmocka_unit_test(test_event_by_without_actor),
+        cmocka_unit_test(test_council_declared_twice),
+        cmocka_unit_test(test_misspelt_point),
+        cmocka_unit_test(test_unused_kind_warning),
+        cmocka_unit_test(test_no_warning_after_errors),
         cmocka_unit_test(test_valid_declarations),
         cmocka_unit_test(test_valid_points),
         cmocka_unit_test(test_valid_rules),

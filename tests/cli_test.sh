@@ -90,6 +90,26 @@ expect_in "Minsk: the formations' incidents under their side" out '^2015-02-15 O
 printf '%s\n' '{"id":"w","source":"monitor:osce","time":"2015-03-20T10:00:00Z","kind":"weapon.seen","actor":"UA","at":[37.45,47.75],"weapon":"howitzer","calibre":152}' > "$tmp/bad-detail.jsonl"
 expect_code "a report with a word not in the detail's list" 4 check "$MINSK" "$tmp/bad-detail.jsonl"
 expect_in "the rejection names the detail" err "bad-detail.jsonl:1: rejected: detail 'weapon': unknown word 'howitzer'"
+# Warnings (legal, but no effect) print as FILE:LINE:COLUMN: warning: and exit 0.
+printf '%s\n' 'agreement w "W"' 'party A "Alpha"' 'kind strike needs actor' 'kind spare  needs actor' \
+    'point 1' '  forbid A strike' > "$tmp/warn.truce"
+expect_code "lint with only warnings" 0 lint "$tmp/warn.truce"
+expect_in "lint: unused kind is a warning at FILE:LINE:COLUMN" err "^$tmp/warn.truce:4:6: warning: kind spare is used by no rule, event or assessment"
+expect_in "lint: the summary counts the warnings" out "^$tmp/warn.truce: ok: .*; 1 warning$"
+expect_code "check does not print lint warnings" 0 check "$tmp/warn.truce" /dev/null
+if grep -q warning "$tmp/err"; then fail "check does not print lint warnings"; else ok "check prints no lint warning"; fi
+# Errors: constructs with no effect, and near misses with the nearest name.
+printf '%s\n' 'agreement w "W"' 'party A "Alpha"' 'party any "Anyone"' 'kind strike needs actor' 'kind signed' \
+    'event signature = strike by A' 'event sealed = signed by A' 'point 1' '  forbid A strike by 2026-06-30' '  forbd A strike' \
+    '  require A strike from signatur' '  require A strike by 2015-02-30' > "$tmp/noeffect.truce"
+expect_code "lint constructs with no effect" 3 lint "$tmp/noeffect.truce" "$tmp/warn.truce"
+expect_in "lint: party any" err "^$tmp/noeffect.truce:3:7: error: 'any' cannot be a party code"
+expect_in "lint: event by PARTY on a kind without actor" err "^$tmp/noeffect.truce:7:23: error: event sealed: .by PARTY. reads field 'actor'"
+expect_in "lint: a deadline on a prohibition" err "^$tmp/noeffect.truce:9:19: error: .by. sets a deadline, but a forbid rule has none"
+expect_in "lint: did you mean a keyword" err "^$tmp/noeffect.truce:10:3: error: unknown statement 'forbd' \\(did you mean 'forbid'\\?\\)$"
+expect_in "lint: did you mean a name" err "^$tmp/noeffect.truce:11:25: error: unknown event 'signatur' \\(did you mean 'signature'\\?\\)$"
+expect_in "lint: a bad date says what is wrong" err "^$tmp/noeffect.truce:12:23: error: 2015-02-30: February 2015 has 28 days$"
+expect_in "lint: the other file is still checked" out "^$tmp/warn.truce: ok:"
 expect_code "check with a broken agreement" 3 check "$BROKEN" "$SAMPLE"
 
 # -------------------------------------------------------------------- check
@@ -127,7 +147,7 @@ expect_ruling "--json ruling 10c RU" 10c RU '.status == "violated" and .standing
 } > "$tmp/bad.jsonl"
 expect_code "check with rejected lines (still findings)" 1 check --json "$PLAN" "$tmp/bad.jsonl"
 expect_in "rejected line 4" err "^$tmp/bad.jsonl:4: rejected: not a JSON object"
-expect_in "rejected line 5" err "^$tmp/bad.jsonl:5: rejected: field 'time' is not an RFC 3339 time"
+expect_in "rejected line 5" err "^$tmp/bad.jsonl:5: rejected: field 'time' is not an RFC 3339 time: 2026-02-30: February 2026 has 28 days$"
 expect_in "rejected line 13" err "^$tmp/bad.jsonl:13: rejected: field 'source': unknown source"
 expect_in "summary counts rejected lines" err '14 reports read from 1 file: .* 3 rejected$'
 if [ "$(wc -l < "$tmp/out")" -eq 52 ]; then ok "rulings printed despite rejected lines"; else fail "rulings printed despite rejected lines"; fi

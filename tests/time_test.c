@@ -129,12 +129,68 @@ static void test_invalid_strings(void **state) {
     assert_false(time_parse_date("2026-01-5", 9, &t));
 }
 
+static void expect_why(bool date, const char *s, const char *why) {
+    char got[160] = "";
+    bool valid = date ? time_explain_date(s, strlen(s), got, sizeof got) : time_explain_rfc3339(s, strlen(s), got, sizeof got);
+    if (valid || strcmp(got, why)) fail_msg("%s: got '%s', expected '%s'", s, valid ? "(valid)" : got, why);
+}
+
+/* A bad date says what is wrong with it, not only that it is wrong. */
+static void test_explanations(void **state) {
+    (void)state;
+    expect_why(true, "2015-02-30", "2015-02-30: February 2015 has 28 days");
+    expect_why(true, "2015-02-29", "2015-02-29: February 2015 has 28 days");
+    expect_why(true, "2026-04-31", "2026-04-31: April 2026 has 30 days");
+    expect_why(true, "2026-13-01", "2026-13-01: there is no month 13 (months are 01-12)");
+    expect_why(true, "2026-00-10", "2026-00-10: there is no month 0 (months are 01-12)");
+    expect_why(true, "2026-01-00", "2026-01-00: there is no day 0");
+    expect_why(true, "30/06/2026", "30/06/2026: not a date of the form YYYY-MM-DD");
+    expect_why(false, "2026-01-05T25:00:00Z", "2026-01-05T25:00:00Z: hour 25 is not 00-23");
+    expect_why(false, "2026-01-05T10:61:00Z", "2026-01-05T10:61:00Z: minute 61 is not 00-59");
+    expect_why(false, "2026-01-05T10:00:61Z", "2026-01-05T10:00:61Z: second 61 is not 00-59 (60 for a leap second)");
+    expect_why(false, "2026-01-05T10:00:00", "2026-01-05T10:00:00: no time zone (add Z for UTC, or an offset such as +02:00)");
+    expect_why(false, "2024-02-30T10:00:00Z", "2024-02-30: February 2024 has 29 days");
+    char why[64] = "untouched";
+    assert_true(time_explain_date("2024-02-29", 10, why, sizeof why));
+    assert_true(time_explain_rfc3339("2024-02-29T23:59:60Z", 20, why, sizeof why));
+    assert_string_equal(why, "untouched");
+}
+
+static void test_durations(void **state) {
+    (void)state;
+    time_ms_t d = 0;
+    assert_true(time_parse_duration("10m", &d));
+    assert_int_equal(d, 600000);
+    assert_true(time_parse_duration("90", &d));
+    assert_int_equal(d, 90000);
+    assert_true(time_parse_duration("2h", &d));
+    assert_int_equal(d, 7200000);
+    assert_true(time_parse_duration("1d", &d));
+    assert_int_equal(d, MS_PER_DAY);
+    assert_true(time_parse_duration("0s", &d));
+    assert_int_equal(d, 0);
+    assert_false(time_parse_duration("-5m", &d));
+    assert_false(time_parse_duration("5 weeks", &d));
+    assert_false(time_parse_duration("m", &d));
+    assert_false(time_parse_duration("99999999999999999999d", &d));
+    char text[32];
+    time_describe_duration(600000, text, sizeof text);
+    assert_string_equal(text, "10 minutes");
+    time_describe_duration(4 * 365 * MS_PER_DAY + 5 * MS_PER_DAY, text, sizeof text);
+    assert_string_equal(text, "4 years");
+    time_describe_duration(1000, text, sizeof text);
+    assert_string_equal(text, "1 second");
+    time_describe_duration(36 * 3600000LL, text, sizeof text);
+    assert_string_equal(text, "1 day");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days_from_civil),     cmocka_unit_test(test_leap_years),
         cmocka_unit_test(test_add_months_clamps),   cmocka_unit_test(test_format),
         cmocka_unit_test(test_round_trips),         cmocka_unit_test(test_offsets_and_fractions),
-        cmocka_unit_test(test_invalid_strings),
+        cmocka_unit_test(test_invalid_strings),     cmocka_unit_test(test_explanations),
+        cmocka_unit_test(test_durations),
     };
     return cmocka_run_group_tests_name("time", tests, NULL, NULL);
 }

@@ -114,9 +114,11 @@ static void resolve_labels(parser_t *p) {
     for (int i = 0; i < p->pending_count; i++) {
         pending_label_t *pending = &p->pending[i];
         int point = agreement_point(p->a, text_of(pending->label));
+        char hint[96];
+        if (point < 0) parser_name_hint(p->a, "point", text_of(pending->label), hint, sizeof hint);
         if (point < 0)
             parser_error_at(p, pending->line, pending->column,
-                            "consequence names point '%s', which does not exist", pending->label);
+                            "consequence names point '%s', which does not exist%s", pending->label, hint);
         else
             p->a->reactions[pending->reaction].actions[pending->action].point = point;
     }
@@ -221,7 +223,38 @@ static void check_replaces(parser_t *p) {
     }
 }
 
-static void resolve(parser_t *p) {
+/* The column where a declared name stands on its line (declarations keep
+ * only their line), 1 when it cannot be found. */
+static int name_column(const parser_t *p, int line, const char *name) {
+    const char *text = p->lexer.text, *end = text + p->lexer.len;
+    for (int l = 1; l < line && text < end; text++)
+        if (*text == '\n') l++;
+    const char *stop = memchr(text, '\n', (size_t)(end - text));
+    size_t n = strlen(name), span = (size_t)((stop ? stop : end) - text);
+    for (size_t i = 0; n && i + n <= span; i++)
+        if (!memcmp(text + i, name, n) && i && (text[i - 1] == ' ' || text[i - 1] == '\t')) return (int)i + 1;
+    return 1;
+}
+
+/* A kind that no rule, event or assessment reads: its reports are accepted and
+ * counted but bear on nothing, which is a warning (a kind may be declared for
+ * the record). Kinds that carry a stance are reviews, which the engine reads.
+ * Not after errors: the rule that used the kind may be the line that failed. */
+static void warn_unused_kinds(parser_t *p, size_t errors_before) {
+    const agreement_t *a = p->a;
+    if (diagnostics_errors(p->errors) > errors_before) return;
+    for (int k = 0; k < a->kind_count; k++) {
+        bool used = k == a->assessment_kind || (a->kinds[k].required & FIELD_STANCE);
+        for (int i = 0; i < a->rule_count && !used; i++) used = a->rules[i].kind == k || a->rules[i].held_kind == k;
+        for (int i = 0; i < a->event_count && !used; i++) used = a->events[i].kind == k;
+        if (!used)
+            parser_warning_at(p, a->kinds[k].line, name_column(p, a->kinds[k].line, a->kinds[k].name),
+                              "kind %s is used by no rule, event or assessment: its reports are accepted "
+                              "but bear on nothing", a->kinds[k].name);
+    }
+}
+
+static void resolve(parser_t *p, size_t errors_before) {
     agreement_t *a = p->a;
     resolve_labels(p);
     add_point_objects(p);
@@ -235,6 +268,7 @@ static void resolve(parser_t *p) {
         parser_error_at(p, a->kinds[a->assessment_kind].line, 1,
                         "the assessment kind %s must require target and value", a->kinds[a->assessment_kind].name);
     parser_check_limits(p);
+    warn_unused_kinds(p, errors_before);
     for (int i = 0; i < a->rule_count; i++) {
         check_rule_fields(p, &a->rules[i]);
         check_rule_window(p, &a->rules[i]);
@@ -258,16 +292,16 @@ agreement_t *agreement_parse(const char *path, const char *text, size_t len, dia
     parser_t p = {.path = a->path, .errors = errors, .a = a, .current_point = -1};
     const char *slash = strrchr(path, '/');
     if (slash) snprintf(p.folder, sizeof p.folder, "%.*s", (int)(slash - path), path);
-    size_t before = errors->count;
+    size_t before = diagnostics_errors(errors);
     parser_include_root(&p);
     lexer_init(&p.lexer, text, len);
     parser_run(&p);
-    resolve(&p);
+    resolve(&p, before);
     free(p.pending);
     free(p.point_failed);
     free(p.place_broken);
     free(p.place_bounds);
-    if (errors->count > before) {
+    if (diagnostics_errors(errors) > before) {
         agreement_free(a);
         return NULL;
     }

@@ -35,6 +35,17 @@ void parser_error_at(parser_t *p, int line, int column, const char *format, ...)
     va_end(ap);
 }
 
+void parser_warning_at(parser_t *p, int line, int column, const char *format, ...) {
+    char message[256];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(message, sizeof message, format, ap);
+    va_end(ap);
+    diagnostic_t *d = diagnostics_add(p->errors);
+    diagnostic_set(d, p->path, line, column, "%s", message);
+    d->warning = true;
+}
+
 /* Reports an error at the current token; returns false so callers can
  * `return parser_error(...)`. Only the first error of a statement is kept. */
 bool parser_error(parser_t *p, const char *format, ...) {
@@ -81,6 +92,10 @@ bool parser_accept_punct(parser_t *p, const char *punct) {
 
 bool parser_expect_word(parser_t *p, const char *word) {
     if (parser_accept_word(p, word)) return true;
+    const char *const keywords[] = {word, NULL};
+    char hint[96] = "";
+    if (p->token.type == TOKEN_WORD) parser_keyword_hint(p->token.text, keywords, hint, sizeof hint);
+    if (hint[0]) return parser_error(p, "unknown word '%.*s'%s", (int)p->token.text.len, p->token.text.ptr, hint);
     return parser_error(p, "expected '%s'", word);
 }
 
@@ -147,6 +162,31 @@ static int lookup_by_name(const parser_t *p, const char *what, const char *name)
     return -1;
 }
 
+void parser_keyword_hint(text_t word, const char *const *keywords, char *out, size_t size) {
+    suggestion_t s;
+    suggest_init(&s, word);
+    for (; *keywords; keywords++) suggest_consider(&s, *keywords);
+    suggest_hint(&s, out, size);
+}
+
+void parser_name_hint(const agreement_t *a, const char *what, text_t word, char *out, size_t size) {
+    suggestion_t s;
+    suggest_init(&s, word);
+    if (!strcmp(what, "party"))
+        for (int i = 0; i < a->party_count; i++) suggest_consider(&s, a->parties[i].code);
+    if (!strcmp(what, "kind"))
+        for (int i = 0; i < a->kind_count; i++) suggest_consider(&s, a->kinds[i].name);
+    if (!strcmp(what, "place"))
+        for (int i = 0; i < a->place_count; i++) suggest_consider(&s, a->places[i].name);
+    if (!strcmp(what, "source"))
+        for (int i = 0; i < a->source_count; i++) suggest_consider(&s, a->sources[i].name);
+    if (!strcmp(what, "event"))
+        for (int i = 0; i < a->event_count; i++) suggest_consider(&s, a->events[i].name);
+    if (!strcmp(what, "point"))
+        for (int i = 0; i < a->point_count; i++) suggest_consider(&s, a->points[i].label);
+    suggest_hint(&s, out, size);
+}
+
 static const char *declare_hint(const char *what) {
     if (!strcmp(what, "party")) return " (declare it with: party CODE \"Name\")";
     if (!strcmp(what, "kind")) return " (declare it with: kind NAME needs FIELD, ...)";
@@ -161,11 +201,14 @@ int parser_expect_reference(parser_t *p, const char *what) {
     char *name = parser_expect_name(p, what);
     if (!name) return -1;
     int index = lookup_by_name(p, what, name);
-    if (index < 0 && !p->statement_failed && !strcmp(what, "party") && agreement_member(p->a, text_of(name)) >= 0)
+    if (index < 0 && !p->statement_failed && !strcmp(what, "party") && agreement_member(p->a, text_of(name)) >= 0) {
         parser_error_at(p, line, column, "'%s' is a member of party '%s': rules bind the side, name it instead", name,
                         p->a->parties[p->a->members[agreement_member(p->a, text_of(name))].party].code);
-    else if (index < 0 && !p->statement_failed)
-        parser_error_at(p, line, column, "unknown %s '%s'%s", what, name, declare_hint(what));
+    } else if (index < 0 && !p->statement_failed) {
+        char hint[160];
+        parser_name_hint(p->a, what, text_of(name), hint, sizeof hint);
+        parser_error_at(p, line, column, "unknown %s '%s'%s", what, name, hint[0] ? hint : declare_hint(what));
+    }
     return index;
 }
 
@@ -210,6 +253,9 @@ static bool parse_party(parser_t *p) {
     int line = p->token.line;
     char *code = parser_expect_name(p, "a party code such as UA");
     if (!code) return false;
+    if (!strcmp(code, "any") || !strcmp(code, "violator")) /* rules would read it as the keyword */
+        return parser_error_at_name(p, "'%s' cannot be a party code: in rules and consequences it means %s; "
+                                       "choose another code", code, code[0] == 'a' ? "every party" : "the violator");
     if (agreement_party(p->a, text_of(code)) >= 0) return parser_error_at_name(p, "party '%s' is declared twice", code);
     if (agreement_member(p->a, text_of(code)) >= 0)
         return parser_error_at_name(p, "'%s' is already a member of party '%s'", code,
@@ -282,7 +328,12 @@ static bool parse_kind(parser_t *p) {
     if (parser_accept_word(p, "needs")) {
         do {
             unsigned bit = p->token.type == TOKEN_WORD ? field_bit(p->token.text) : 0;
-            if (!bit) return parser_error(p, "expected a report field (actor, to, at, target, value, cause, refs, stance)");
+            if (!bit) {
+                static const char *const fields[] = {"actor", "to", "at", "target", "value", "cause", "refs", "stance", NULL};
+                char hint[96] = "";
+                if (p->token.type == TOKEN_WORD) parser_keyword_hint(p->token.text, fields, hint, sizeof hint);
+                return parser_error(p, "expected a report field (actor, to, at, target, value, cause, refs, stance)%s", hint);
+            }
             required |= bit;
             parser_next(p);
         } while (parser_accept_punct(p, ","));
@@ -375,6 +426,19 @@ static bool parse_place(parser_t *p, bool with_geometry) {
     return parser_place_declare(p, &place, broken);
 }
 
+/* An event's `by` matches a report's actor, its `target` a report's target:
+ * on a kind that does not require the field, reports that leave it out could
+ * never establish the event, so the clause would quietly do nothing. */
+static bool check_event_field(parser_t *p, const event_t *event, unsigned field, const char *clause,
+                              const char *name, int line, int column) {
+    const kind_t *kind = &p->a->kinds[event->kind];
+    if (kind->required & field) return true;
+    parser_error_at(p, line, column, "event %s: `%s` reads field '%s', which kind %s does not require "
+                                     "(add it to `kind %s needs ...`, or drop `%s`)",
+                    event->name, clause, name, kind->name, kind->name, clause);
+    return false;
+}
+
 static bool parse_event(parser_t *p) {
     int line = p->token.line;
     char *name = parser_expect_name(p, "an event name");
@@ -387,8 +451,15 @@ static bool parse_event(parser_t *p) {
     if (!handled) {
         event.kind = parser_expect_reference(p, "kind");
         if (event.kind < 0) return false;
+        int by_line = p->token.line, by_column = p->token.column;
         if (parser_accept_word(p, "by") && (event.party = parser_expect_reference(p, "party")) < 0) return false;
+        if (event.party >= 0 && !check_event_field(p, &event, FIELD_ACTOR, "by PARTY", "actor", by_line, by_column))
+            return false;
+        int target_line = p->token.line, target_column = p->token.column;
         if (parser_accept_word(p, "target") && (event.target = parser_expect_reference(p, "place")) < 0) return false;
+        if (event.target >= 0 &&
+            !check_event_field(p, &event, FIELD_TARGET, "target PLACE", "target", target_line, target_column))
+            return false;
     }
     *GROW(p->a->events, p->a->event_count) = event;
     return true;
@@ -400,7 +471,10 @@ static bool parse_key(parser_t *p) {
     if (!source_name) return false;
     int source = agreement_source(p->a, text_of(source_name));
     if (source < 0) {
-        parser_error_at(p, line, column, "key for unknown source '%s' (declare the party, monitor or council first)", source_name);
+        char hint[160];
+        parser_name_hint(p->a, "source", text_of(source_name), hint, sizeof hint);
+        parser_error_at(p, line, column, "key for unknown source '%s'%s", source_name,
+                        hint[0] ? hint : " (declare the party, monitor or council first)");
         return false;
     }
     char *encoded = parser_expect_name(p, "a base64 Ed25519 public key");
@@ -453,7 +527,13 @@ static bool parse_statement(parser_t *p) {
     if (text_equals_cstr(word, "keys")) return parse_keys_file(p);
     if (text_equals_cstr(word, "include")) return parser_include(p);
     if (text_equals_cstr(word, "point")) return parser_point(p);
-    parser_error_at(p, line, column, "unknown statement '%.*s'", (int)word.len, word.ptr);
+    static const char *const statements[] = {"agreement", "party", "monitor", "council", "body", "kind", "place",
+                                             "object", "event", "key", "keys", "assessment", "point", "require",
+                                             "forbid", "limit", "share", "exchange", "grant", "sanction",
+                                             "declaratory", NULL};
+    char hint[96];
+    parser_keyword_hint(word, statements, hint, sizeof hint);
+    parser_error_at(p, line, column, "unknown statement '%.*s'%s", (int)word.len, word.ptr, hint);
     return false;
 }
 

@@ -102,6 +102,26 @@ bool parser_expect_number(parser_t *p, const char *what, double *out);
 int parser_expect_reference(parser_t *p, const char *what);
 bool parser_expect_parties(parser_t *p, uint32_t *parties);
 void *parser_grow(void **array, int *count, size_t element_size);
+/* A warning: the statement has no effect but the agreement is still usable. */
+void parser_warning_at(parser_t *p, int line, int column, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+/* " (did you mean 'forbid'?)" when word is a near miss of one of the
+ * keywords (a NULL-terminated list), else "". */
+void parser_keyword_hint(text_t word, const char *const *keywords, char *out, size_t size);
+/* The same among declared names: what is "party", "kind", "place", "source",
+ * "event" or "point". */
+void parser_name_hint(const agreement_t *a, const char *what, text_t word, char *out, size_t size);
+
+/* suggest.c: the nearest candidate by edit distance, when near enough. */
+typedef struct {
+    text_t word;
+    const char *best;          /* NULL: nothing near enough */
+    size_t distance;
+} suggestion_t;
+size_t suggest_distance(text_t a, const char *b);
+void suggest_init(suggestion_t *s, text_t word);
+void suggest_consider(suggestion_t *s, const char *candidate);
+void suggest_hint(const suggestion_t *s, char *out, size_t size);
 #define GROW(array, count) ((__typeof__(array))parser_grow((void **)&(array), &(count), sizeof *(array)))
 
 #endif

@@ -56,7 +56,12 @@ static bool parse_within(parser_t *p, rule_t *rule) {
     if (amount < 0 || amount != (double)(int64_t)amount) return parser_error(p, "expected a whole number");
     if (parser_accept_word(p, "days") || parser_accept_word(p, "day")) rule->window.deadline_days = (int64_t)amount;
     else if (parser_accept_word(p, "months") || parser_accept_word(p, "month")) rule->window.deadline_months = (int64_t)amount;
-    else return parser_error(p, "expected 'days' or 'months'");
+    else {
+        static const char *const units[] = {"days", "months", NULL};
+        char hint[96] = "";
+        if (p->token.type == TOKEN_WORD) parser_keyword_hint(p->token.text, units, hint, sizeof hint);
+        return parser_error(p, "expected 'days' or 'months'%s", hint);
+    }
     if (parser_accept_word(p, "of") || parser_accept_word(p, "after")) {
         rule->window.deadline_event = parser_expect_event(p);
         if (rule->window.deadline_event < 0) return false;
@@ -103,10 +108,22 @@ static bool parse_quiet(parser_t *p, rule_t *rule) {
     return true;
 }
 
+/* Only obligations have deadlines: the engine reads a deadline for `require`
+ * (overdue) and `exchange`; on any other rule `within` or `by` would be
+ * silently ignored, so it is refused at the word. */
+static bool deadline_has_effect(parser_t *p, const rule_t *rule) {
+    if (rule->type == RULE_REQUIRE || rule->type == RULE_EXCHANGE) return true;
+    text_t word = p->token.text;
+    return parser_error(p, "`%.*s` sets a deadline, but a %s rule has none (only require and exchange do): "
+                           "it binds from its start while the agreement holds; to start it at an event, "
+                           "write `from EVENT`", (int)word.len, word.ptr, rule_type_name(rule->type));
+}
+
 /* Filters and window clauses, in any order, up to the end of the line. */
 static bool parse_clauses(parser_t *p, rule_t *rule) {
     while (!parser_at_line_end(p)) {
         bool ok;
+        if ((parser_at_word(p, "within") || parser_at_word(p, "by")) && !deadline_has_effect(p, rule)) return false;
         if (parser_accept_word(p, "in")) ok = (rule->place = parser_expect_reference(p, "place")) >= 0;
         else if (parser_accept_word(p, "outside"))
             ok = (rule->place = parser_expect_reference(p, "place")) >= 0 && (rule->outside = true);
@@ -121,8 +138,14 @@ static bool parse_clauses(parser_t *p, rule_t *rule) {
         else if (parser_accept_word(p, "registry"))
             ok = parser_expect_word(p, "by") && parser_expect_word(p, "any") && (rule->registry_by_any = true);
         else if (parser_accept_word(p, "where")) ok = parser_where(p, rule);
-        else return parser_error(p, "expected in, outside, target, to, unless, where, from, within, by, verified by, "
-                                    "quiet or registry by any");
+        else {
+            static const char *const clauses[] = {"in", "outside", "target", "to", "unless", "where", "from", "within",
+                                                  "by", "verified", "quiet", "registry", NULL};
+            char hint[96] = "";
+            if (p->token.type == TOKEN_WORD) parser_keyword_hint(p->token.text, clauses, hint, sizeof hint);
+            return parser_error(p, "expected in, outside, target, to, unless, where, from, within, by, verified by, "
+                                   "quiet or registry by any%s", hint);
+        }
         if (!ok) return false;
     }
     return true;

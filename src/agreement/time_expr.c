@@ -50,7 +50,11 @@ static bool parse_datetime(parser_t *p, bool end_of_day, time_ms_t *out, char *l
     while (p->token.type != TOKEN_NEWLINE && p->token.type != TOKEN_END && p->token.text.ptr < stop) parser_next(p);
     time_ms_t day;
     if (length < 10 || !time_parse_date(start, 10, &day)) {
-        parser_error_at(p, line, column, "expected a date such as 2015-02-15 or 2015-02-15T00:00 (and a real day)");
+        char why[160];
+        if (length >= 10 && !time_explain_date(start, 10, why, sizeof why)) /* "2015-02-30: February 2015 has 28 days" */
+            parser_error_at(p, line, column, "%s", why);
+        else
+            parser_error_at(p, line, column, "expected a date such as 2015-02-15 or 2015-02-15T00:00 (and a real day)");
         return false;
     }
     int64_t clock = 0;

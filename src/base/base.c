@@ -157,6 +157,12 @@ diagnostic_t *diagnostics_add(diagnostics_t *list) {
     return d;
 }
 
+size_t diagnostics_errors(const diagnostics_t *list) {
+    size_t n = 0;
+    for (size_t i = 0; i < list->count; i++) n += !list->items[i].warning;
+    return n;
+}
+
 void diagnostics_free(diagnostics_t *list) {
     free(list->items);
     list->items = NULL;

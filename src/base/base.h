@@ -65,6 +65,17 @@ typedef int64_t time_ms_t;
 bool time_parse_rfc3339(const char *s, size_t len, time_ms_t *out);
 /* Parses a calendar date "2026-06-30" to its first millisecond (UTC). */
 bool time_parse_date(const char *s, size_t len, time_ms_t *out);
+/* Why s is not a valid date (YYYY-MM-DD) or RFC 3339 time, in words a person
+ * can act on: "2015-02-30: February 2015 has 28 days", "hour 25 is not
+ * 00-23". Writes the reason to why and returns false when s is invalid;
+ * returns true (why untouched) when it parses. */
+bool time_explain_date(const char *s, size_t len, char *why, size_t size);
+bool time_explain_rfc3339(const char *s, size_t len, char *why, size_t size);
+/* A duration such as "10m", "90s", "2h", "7d" (a bare number is seconds), in
+ * milliseconds; false on anything else. */
+bool time_parse_duration(const char *s, time_ms_t *out);
+/* "4 years", "10 minutes", "90 seconds": the largest whole unit, rounded down. */
+void time_describe_duration(time_ms_t ms, char *out, size_t size);
 /* Writes "2026-01-05T10:00:00Z" (".250" added when milliseconds are set);
  * buffer needs 25 bytes. Returns the length written. */
 size_t time_format(time_ms_t t, char *buffer);
@@ -86,6 +97,7 @@ typedef struct {
     int line;          /* 1-based; 0 when not tied to a line */
     int column;        /* 1-based; 0 when not tied to a column */
     char message[256];
+    bool warning;      /* true: it has no effect, but the input is still usable */
 } diagnostic_t;
 
 void diagnostic_set(diagnostic_t *d, const char *file, int line, int column,
@@ -99,6 +111,7 @@ typedef struct {
 
 diagnostic_t *diagnostics_add(diagnostics_t *list);
 void diagnostics_free(diagnostics_t *list);
+size_t diagnostics_errors(const diagnostics_t *list);   /* how many are not warnings */
 
 /* JSON output helper: appends s as a quoted, escaped JSON string to a growable
  * buffer. */

@@ -4,6 +4,8 @@
 #include "base/base.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian, exact for all years. */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -134,4 +136,76 @@ time_ms_t time_add_months(time_ms_t t, int64_t months) {
     unsigned nm = (unsigned)(total - ny * 12) + 1;
     unsigned nd = d > days_in_month(ny, nm) ? days_in_month(ny, nm) : d;
     return days_from_civil(ny, nm, nd) * MS_PER_DAY + within_day;
+}
+
+/* ------------------------------------------------------------ explanations
+ * Slow paths, taken only once a parse has failed: they say what is wrong so
+ * that a person can fix the date rather than guess at the format. */
+
+static const char *const MONTH_NAMES[] = {"January", "February", "March",     "April",   "May",      "June",
+                                          "July",    "August",   "September", "October", "November", "December"};
+
+static bool explain_ymd(const char *s, size_t len, char *why, size_t size) {
+    int y, mo, d;
+    int shown = len > 40 ? 40 : (int)len;
+    if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d)) {
+        snprintf(why, size, "%.*s: not a date of the form YYYY-MM-DD", shown, s);
+        return false;
+    }
+    if (mo < 1 || mo > 12) snprintf(why, size, "%.10s: there is no month %d (months are 01-12)", s, mo);
+    else if (d < 1) snprintf(why, size, "%.10s: there is no day 0", s);
+    else if ((unsigned)d > days_in_month(y, (unsigned)mo))
+        snprintf(why, size, "%.10s: %s %d has %u days", s, MONTH_NAMES[mo - 1], y, days_in_month(y, (unsigned)mo));
+    else return true;
+    return false;
+}
+
+bool time_explain_date(const char *s, size_t len, char *why, size_t size) {
+    if (!explain_ymd(s, len, why, size)) return false;
+    if (len == 10) return true;
+    snprintf(why, size, "%.*s: not a date of the form YYYY-MM-DD (no time of day here)", len > 40 ? 40 : (int)len, s);
+    return false;
+}
+
+bool time_explain_rfc3339(const char *s, size_t len, char *why, size_t size) {
+    time_ms_t ignored;
+    if (time_parse_rfc3339(s, len, &ignored)) return true;
+    int shown = len > 40 ? 40 : (int)len, h, mi, se;
+    if (!explain_ymd(s, len, why, size)) return false;
+    if (len < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) || s[13] != ':' ||
+        !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
+        snprintf(why, size, "%.*s: not an RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)", shown, s);
+    else if (h > 23) snprintf(why, size, "%.*s: hour %d is not 00-23", shown, s, h);
+    else if (mi > 59) snprintf(why, size, "%.*s: minute %d is not 00-59", shown, s, mi);
+    else if (se > 60) snprintf(why, size, "%.*s: second %d is not 00-59 (60 for a leap second)", shown, s, se);
+    else if (len == 19) snprintf(why, size, "%.*s: no time zone (add Z for UTC, or an offset such as +02:00)", shown, s);
+    else snprintf(why, size, "%.*s: bad fraction or time zone (Z, or an offset +HH:MM with HH 00-23 and MM 00-59)", shown, s);
+    return false;
+}
+
+bool time_parse_duration(const char *s, time_ms_t *out) {
+    char *end;
+    if (!s || *s < '0' || *s > '9') return false;
+    unsigned long long n = strtoull(s, &end, 10);
+    static const struct { const char *unit; time_ms_t ms; } units[] = {
+        {"", 1000}, {"s", 1000}, {"m", 60000}, {"min", 60000}, {"h", 3600000}, {"d", MS_PER_DAY}};
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (!strcmp(end, units[i].unit)) {
+            if (n > (unsigned long long)(INT64_MAX / units[i].ms)) return false;
+            *out = (time_ms_t)n * units[i].ms;
+            return true;
+        }
+    return false;
+}
+
+void time_describe_duration(time_ms_t ms, char *out, size_t size) {
+    static const struct { const char *unit; time_ms_t ms; } units[] = {
+        {"year", 365 * MS_PER_DAY}, {"day", MS_PER_DAY}, {"hour", 3600000}, {"minute", 60000}, {"second", 1000}};
+    if (ms < 0) ms = -ms;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (ms >= units[i].ms || i + 1 == sizeof units / sizeof *units) {
+            long long n = (long long)(ms / units[i].ms);
+            snprintf(out, size, "%lld %s%s", n, units[i].unit, n == 1 ? "" : "s");
+            return;
+        }
 }

@@ -8,14 +8,19 @@
 
 static const char lint_usage[] =
     "usage: truce lint [--help] AGREEMENT...\n\n"
-    "Checks each agreement file: syntax, unknown parties, kinds, places and events,\n"
-    "missing or invalid zone files, consequences naming points that do not exist,\n"
-    "rules whose report kind lacks a field they read. Prints every problem as\n"
-    "FILE:LINE:COLUMN: error: REASON; for a valid file, a summary and every\n"
-    "place with its size (zones in km², lines in km).\n\n"
-    "exit codes: 0 all files are valid, 2 usage error, 3 some file has problems\n";
+    "Checks each agreement file: syntax, unknown parties, kinds, places and events\n"
+    "(with the nearest declared name: did you mean 'UA'?), misspelt keywords,\n"
+    "impossible dates, missing or invalid zone files, consequences naming points\n"
+    "that do not exist, rules and events whose report kind lacks a field they read,\n"
+    "and constructs that would have no effect (a deadline on a prohibition, a party\n"
+    "called 'any'). Prints every problem as FILE:LINE:COLUMN: error: REASON, and\n"
+    "what is legal but does nothing (a kind no rule, event or assessment reads) as\n"
+    "FILE:LINE:COLUMN: warning: REASON. docs/language.md lists which is which. For a\n"
+    "valid file: a summary and every place with its size (zones in km², lines in km).\n\n"
+    "exit codes: 0 every file is valid (warnings, if any, are printed; the files\n"
+    "can be used), 2 usage error, 3 some file has errors (it cannot be used)\n";
 
-static void summarise(const char *path, const agreement_t *a) {
+static void summarise(const char *path, const agreement_t *a, size_t warnings) {
     int machine = 0, declaratory = 0;
     for (int p = 0; p < a->point_count; p++) {
         const point_t *point = &a->points[p];
@@ -30,9 +35,11 @@ static void summarise(const char *path, const agreement_t *a) {
         illustrative += a->places[i].illustrative;
     }
     printf("%s: ok: %d points (%d machine-checked, %d declaratory), %d rules, %d parties, %d places "
-           "(%d illustrative), %d report kinds\n",
+           "(%d illustrative), %d report kinds",
            path, a->point_count, machine, declaratory, a->rule_count, a->party_count, places, illustrative,
            a->kind_count);
+    if (warnings) printf("; %zu warning%s", warnings, warnings == 1 ? "" : "s");
+    putchar('\n');
 }
 
 /* Every place with geometry and its size, so that an author sees at once
@@ -81,8 +88,9 @@ int cmd_lint(int argc, char **argv) {
     geo_init();
     int status = EXIT_OK;
     for (int i = optind; i < argc; i++) {
-        agreement_t *a = cli_load_agreement(argv[i]);
-        if (a) summarise(argv[i], a), list_places(a);
+        size_t warnings = 0;
+        agreement_t *a = cli_lint_agreement(argv[i], true, &warnings);
+        if (a) summarise(argv[i], a, warnings), list_places(a);
         else status = EXIT_INPUT;
         agreement_free(a);
     }

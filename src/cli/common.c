@@ -9,11 +9,17 @@
 #include "cli/common.h"
 #include "report/report.h"
 
-agreement_t *cli_load_agreement(const char *path) {
-    diagnostics_t errors = {0};
-    agreement_t *agreement = agreement_load(path, &errors);
-    cli_print_diagnostics(&errors);
-    diagnostics_free(&errors);
+agreement_t *cli_load_agreement(const char *path) { return cli_lint_agreement(path, false, NULL); }
+
+agreement_t *cli_lint_agreement(const char *path, bool show_warnings, size_t *warnings) {
+    diagnostics_t found = {0}, shown = {0};
+    agreement_t *agreement = agreement_load(path, &found);
+    for (size_t i = 0; i < found.count; i++)
+        if (show_warnings || !found.items[i].warning) *diagnostics_add(&shown) = found.items[i];
+    cli_print_diagnostics(&shown);
+    if (warnings) *warnings = found.count - diagnostics_errors(&found);
+    diagnostics_free(&found);
+    diagnostics_free(&shown);
     return agreement;
 }
 
@@ -32,9 +38,10 @@ void cli_close_agreement(agreement_t *agreement) {
 void cli_print_diagnostics(const diagnostics_t *errors) {
     for (size_t i = 0; i < errors->count; i++) {
         const diagnostic_t *d = &errors->items[i];
-        if (d->line && d->column) fprintf(stderr, "%s:%d:%d: error: %s\n", d->file, d->line, d->column, d->message);
-        else if (d->line) fprintf(stderr, "%s:%d: error: %s\n", d->file, d->line, d->message);
-        else fprintf(stderr, "%s: error: %s\n", d->file, d->message);
+        const char *severity = d->warning ? "warning" : "error";
+        if (d->line && d->column) fprintf(stderr, "%s:%d:%d: %s: %s\n", d->file, d->line, d->column, severity, d->message);
+        else if (d->line) fprintf(stderr, "%s:%d: %s: %s\n", d->file, d->line, severity, d->message);
+        else fprintf(stderr, "%s: %s: %s\n", d->file, severity, d->message);
     }
 }
 

@@ -10,6 +10,9 @@ agreement_t *cli_load_agreement(const char *path);
  * cli_close_agreement frees it and calls geo_finish. */
 agreement_t *cli_open_agreement(const char *path);
 void cli_close_agreement(agreement_t *agreement);
+/* The same for `truce lint`: warnings (constructs with no effect) printed too
+ * when show_warnings, and counted in *warnings (may be NULL). */
+agreement_t *cli_lint_agreement(const char *path, bool show_warnings, size_t *warnings);
 void cli_print_diagnostics(const diagnostics_t *errors);
 /* RFC 3339 time or a calendar date (2026-06-30, its first millisecond). */
 bool cli_parse_time(const char *text, time_ms_t *out);

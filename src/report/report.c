@@ -199,8 +199,10 @@ static bool read_field(report_parser_t *parser, json_scan_t *s, int field, repor
                (r->source = text_of(parser->agreement->sources[r->source_index].name), true);
     case F_TIME:
         if (!read_string_field(parser, s, field, &t)) return false;
-        return time_parse_rfc3339(t.ptr, t.len, &r->time) ||
-               reject_text(parser, "field '%s' is not an RFC 3339 time: '%s'", "time", t);
+        if (time_parse_rfc3339(t.ptr, t.len, &r->time)) return true;
+        char why[160];
+        time_explain_rfc3339(t.ptr, t.len, why, sizeof why); /* what is wrong: "hour 25 is not 00-23" */
+        return reject(parser, "field 'time' is not an RFC 3339 time: %s", why);
     case F_KIND: return read_named(parser, s, field, &parser->kinds, "kind", &r->kind);
     case F_ACTOR: return read_party(parser, s, "actor", &r->actor, &r->actor_member);
     case F_TO: return read_party(parser, s, "to", &r->to, NULL);
