@@ -174,6 +174,11 @@ bad=$(jq -c 'select(.status != "pending" and .status != "declaratory" and .point
 if [ -z "$bad" ]; then ok "--as-of before the signature: all pending"; else fail "--as-of before the signature" "$bad"; fi
 expect_code "--as-of day 99 (25 not yet overdue)" 1 check --json --as-of 2026-04-14T10:00:00Z "$PLAN" "$SAMPLE"
 expect_ruling "25 in effect on day 99" 25 UA '.status == "in_effect"'
+expect_in "--as-of: the summary counts the reports it ignores" err '^truce: 1 report dated after --as-of 2026-04-14T10:00:00Z is ignored$'
+expect_code "--as-of before the first report" 0 check --json --as-of 2026-01-01 "$PLAN" "$SAMPLE"
+expect_in "--as-of before every report: all are ignored" err '^truce: 35 reports dated after --as-of 2026-01-01T00:00:00Z are ignored$'
+run check --json "$PLAN" "$SAMPLE"
+if grep -q 'after --as-of' "$tmp/err"; then fail "no --as-of, no count of ignored reports"; else ok "no --as-of: the default clock ignores nothing"; fi
 
 # -------------------------------------------------------- stdin, duplicates
 STDIN=$SAMPLE expect_code "reports from stdin (-)" 1 check --json "$PLAN" -

@@ -130,5 +130,26 @@ check "council tcg: verify checks heads and the record against tcg's key" \
 check "council tcg: an inclusion proof verifies offline with tcg's key" \
     "$TRUCE" verify --inclusion "$work/tcg-proof.json" --sth "$work/tcg-sth.json" --entry "$work/tcg-entry.json" --agreement "$TCG"
 
+# The clock: a report dated more than --max-future (default 10 minutes) after
+# its receipt is refused with the reason and not stored.
+echo '{"id":"m-2031","source":"monitor:m","time":"2031-01-01T00:00:00Z","kind":"shelling","actor":"A"}' |
+    "$TRUCE" sign --key "$work/tcg-monitor-m.key" - >"$work/tcg-future.jsonl" 2>/dev/null
+size_before=$("$TRUCE" log entries --log "$work/tcg.db" 0 100 2>/dev/null | wc -l)
+check "log append refuses a report dated 2031 (exit 4)" \
+    exits 4 "$TRUCE" log append --log "$work/tcg.db" --agreement "$TCG" "$work/tcg-future.jsonl"
+check "log append says why" bash -c "'$TRUCE' log append --log '$work/tcg.db' --agreement '$TCG' '$work/tcg-future.jsonl' 2>&1 |
+    grep -q 'tcg-future.jsonl:1: time 2031-01-01T00:00:00Z is 4 years after receipt (tolerance 10 minutes)'"
+check "the future-dated report is not stored" \
+    test "$("$TRUCE" log entries --log "$work/tcg.db" 0 100 2>/dev/null | wc -l)" -eq "$size_before"
+check "log append --max-future 1m also refuses it" \
+    bash -c "'$TRUCE' log append --log '$work/tcg.db' --agreement '$TCG' --max-future 1m '$work/tcg-future.jsonl' 2>&1 | grep -q 'tolerance 1 minute)'"
+check "log append --max-future 3000d accepts it" \
+    "$TRUCE" log append --log "$work/tcg.db" --agreement "$TCG" --max-future 3000d "$work/tcg-future.jsonl"
+check "log append --max-future needs a duration (exit 2)" \
+    exits 2 "$TRUCE" log append --log "$work/tcg.db" --agreement "$TCG" --max-future soon "$work/tcg-future.jsonl"
+check "check --log --as-of counts the reports it ignores" \
+    bash -c "'$TRUCE' check '$TCG' --log '$work/tcg.db' --size 4 --as-of 2026-01-01T12:00:00Z 2>&1 >/dev/null |
+    grep -qx 'truce: 2 reports dated after --as-of 2026-01-01T12:00:00Z are ignored'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -108,9 +108,18 @@ check "board" test "$(status GET /v1/board)" = 200
 POINTS=$(grep -c "^point " "$PLAN")
 check "board points" jq -e "(.points | length) == $POINTS and (.parties | length) == 5 and (.implementation_percent | type) == \"number\"" "$WORK/body"
 check "board 21d/RU in effect" jq -e '.points[] | select(.label == "21d") | .rulings.RU.status == "in_effect"' "$WORK/body"
-"$TRUCE" check --json "$PLAN" "$WORK/base.jsonl" > "$WORK/expected.jsonl" 2>/dev/null
+# The server rules as of its own clock (not the latest report's time): the
+# same rulings as truce check --as-of that time.
+SERVER_AS_OF=$(curl -s "$BASE/v1/board" | jq -r .as_of)
 check "rulings" test "$(status GET /v1/rulings)" = 200
-check "rulings = truce check --json" cmp -s "$WORK/body" "$WORK/expected.jsonl"
+"$TRUCE" check --json --as-of "$SERVER_AS_OF" "$PLAN" "$WORK/base.jsonl" > "$WORK/expected.jsonl" 2>/dev/null
+check "rulings = truce check --json --as-of the server's clock" cmp -s "$WORK/body" "$WORK/expected.jsonl"
+clock_skew() { # seconds between a time and this machine's clock
+  local t
+  t=$(date -u -d "$1" +%s 2>/dev/null) || { echo 999999; return; }
+  echo $(( $(date -u +%s) - t < 0 ? t - $(date -u +%s) : $(date -u +%s) - t ))
+}
+check "rulings are as of the server's clock, not the latest report" test "$(clock_skew "$SERVER_AS_OF")" -lt 300
 "$TRUCE" check --json --as-of 2026-01-10 "$PLAN" "$WORK/base.jsonl" > "$WORK/expected-early.jsonl" 2>/dev/null
 check "rulings as_of" test "$(status GET '/v1/rulings?as_of=2026-01-10')" = 200
 check "rulings as_of = truce check --as-of" cmp -s "$WORK/body" "$WORK/expected-early.jsonl"
@@ -198,6 +207,11 @@ report x-1 monitor:nobody RU 37.61 48.85 | jq -c '. + {sig: "AAAA"}' > "$WORK/un
 expect_error "unknown source" 403 POST /v1/reports --data-binary @"$WORK/unknown.json"
 report inv-1 monitor:osce RU 37.61 48.85 no.such.kind | sign_as monitor-osce > "$WORK/invalid.json"
 expect_error "invalid report" 422 POST /v1/reports --data-binary @"$WORK/invalid.json"
+# A report dated 2031 (validly signed) is refused: it would move the clock.
+report fut-1 monitor:osce RU 37.61 48.85 | sed 's/"time":"[^"]*"/"time":"2031-01-01T00:00:00Z"/' | sign_as monitor-osce > "$WORK/future.json"
+expect_error "future-dated report" 422 POST /v1/reports --data-binary @"$WORK/future.json"
+check "future-dated reason" jq -e '.results[0].status == "rejected" and (.results[0].reason | test("^time 2031-01-01T00:00:00Z is 4 years after receipt \\(tolerance 10 minutes\\)"))' "$WORK/body"
+check "the board's clock is not moved" test "$(clock_skew "$(curl -s "$BASE/v1/board" | jq -r .as_of)")" -lt 300
 check "nothing stored" test "$(tree_size)" = "$BASE_SIZE"
 check "tree head unchanged" test "$(curl -s "$BASE/v1/log/sth")" = "$before_sth"
 

@@ -76,6 +76,14 @@ bool time_explain_rfc3339(const char *s, size_t len, char *why, size_t size);
 bool time_parse_duration(const char *s, time_ms_t *out);
 /* "4 years", "10 minutes", "90 seconds": the largest whole unit, rounded down. */
 void time_describe_duration(time_ms_t ms, char *out, size_t size);
+/* The clock rule for stores (log append, serve): a report may not be dated
+ * more than tolerance after its receipt, or one signed report could move every
+ * ruling's clock. True, with "time T is 4 years after receipt (tolerance 10
+ * minutes)" in why, when report_time is too far ahead of received. */
+#define TIME_DEFAULT_MAX_FUTURE (10 * 60 * 1000)
+bool time_too_far_ahead(time_ms_t report_time, time_ms_t received, time_ms_t tolerance, char *why, size_t size);
+/* The wall clock, in milliseconds since 1970 (UTC). */
+time_ms_t time_now(void);
 /* Writes "2026-01-05T10:00:00Z" (".250" added when milliseconds are set);
  * buffer needs 25 bytes. Returns the length written. */
 size_t time_format(time_ms_t t, char *buffer);

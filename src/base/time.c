@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian, exact for all years. */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -208,4 +209,21 @@ void time_describe_duration(time_ms_t ms, char *out, size_t size) {
             snprintf(out, size, "%lld %s%s", n, units[i].unit, n == 1 ? "" : "s");
             return;
         }
+}
+
+bool time_too_far_ahead(time_ms_t report_time, time_ms_t received, time_ms_t tolerance, char *why, size_t size) {
+    if (report_time <= received || report_time - received <= tolerance) return false;
+    char when[32], ahead[48], allowed[48];
+    when[time_format(report_time, when)] = '\0';
+    time_describe_duration(report_time - received, ahead, sizeof ahead);
+    time_describe_duration(tolerance, allowed, sizeof allowed);
+    snprintf(why, size, "time %s is %s after receipt (tolerance %s): a report cannot be dated in the future",
+             when, ahead, allowed);
+    return true;
+}
+
+time_ms_t time_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (time_ms_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }

@@ -15,7 +15,8 @@ typedef struct {
     jcs_document_t *document;
     const char *path;
     const char *council;           /* the agreement's council source: its records are skipped */
-    long rejected, records;
+    time_ms_t as_of;               /* TIME_NONE, or --as-of: reports after it are counted */
+    long rejected, records, after_as_of;
 } log_feed_t;
 
 /* One entry: a report for the engine, or a council record (skipped). An entry
@@ -25,6 +26,7 @@ static bool feed_entry(void *context, uint64_t index, const char *bytes, size_t 
     report_t report;
     char reason[320];
     if (report_parse(feed->parser, bytes, len, &report, reason, sizeof reason)) {
+        feed->after_as_of += feed->as_of != TIME_NONE && report.time > feed->as_of;
         engine_add(feed->engine, &report);
         return true;
     }
@@ -60,7 +62,7 @@ static bool choose_size(ledger_t *ledger, const char *path, uint64_t requested, 
 }
 
 int check_log_ingest(const char *path, uint64_t requested_size, const agreement_t *agreement,
-                     report_parser_t *parser, engine_t *engine, check_log_t *out) {
+                     report_parser_t *parser, engine_t *engine, time_ms_t as_of, check_log_t *out) {
     char error[LEDGER_ERROR_SIZE];
     memset(out, 0, sizeof *out);
     if (!ledger_init()) return EXIT_INTERNAL;
@@ -72,13 +74,14 @@ int check_log_ingest(const char *path, uint64_t requested_size, const agreement_
     int status = choose_size(ledger, path, requested_size, out) ? EXIT_OK : EXIT_INPUT;
     int council = agreement_council(agreement);
     log_feed_t feed = {parser, engine, jcs_document_new(), path, council >= 0 ? agreement->sources[council].name : NULL,
-                       0, 0};
+                       as_of, 0, 0, 0};
     if (status == EXIT_OK && !ledger_foreach(ledger, 0, out->size, feed_entry, &feed, error, sizeof error)) {
         cli_error("%s: %s", path, error);
         status = EXIT_INPUT;
     }
     out->rejected = feed.rejected;
     out->records = feed.records;
+    out->after_as_of = feed.after_as_of;
     jcs_document_free(feed.document);
     ledger_close(ledger);
     return status;

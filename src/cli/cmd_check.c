@@ -21,7 +21,9 @@ static const char check_usage[] =
     "or against the signed log, and prints one ruling per point and party.\n\n"
     "options:\n"
     "  --as-of TIME      the clock for deadlines and windows (RFC 3339 or YYYY-MM-DD);\n"
-    "                    reports after it are ignored. Default: the latest report time\n"
+    "                    reports after it are ignored (the summary says how many).\n"
+    "                    Default: the latest report time, so that a replay of the\n"
+    "                    same reports gives the same rulings on any day\n"
     "  --json            print the rulings as JSON Lines (the interchange spec)\n"
     "  --explain POINT   print the chain behind POINT's rulings: rules, events,\n"
     "                    reports, times, consequences, who confirmed and disputed\n"
@@ -54,6 +56,7 @@ typedef struct {
     const char *explain;
     int color;                 /* -1 auto, 0 never, 1 always */
     long read, rejected;
+    long after_as_of;          /* valid reports dated after --as-of: ignored, and said so */
 } check_options_t;
 
 static int parse_options(int argc, char **argv, check_options_t *o) {
@@ -120,7 +123,16 @@ static int parse_options(int argc, char **argv, check_options_t *o) {
 
 /* Streams one file through the parser into the engine. */
 static int ingest_file(const char *path, report_parser_t *parser, engine_t *engine, check_options_t *o) {
-    return cli_feed_reports(path, parser, engine, o->quiet, &o->read, &o->rejected);
+    return cli_feed_reports_until(path, parser, engine, o->quiet, &o->read, &o->rejected, o->as_of, &o->after_as_of);
+}
+
+/* --as-of is deterministic but can hide reports: say how many it leaves out. */
+static void print_after_as_of(time_ms_t as_of, long after) {
+    if (as_of == TIME_NONE) return;
+    char when[32];
+    when[time_format(as_of, when)] = '\0';
+    fprintf(stderr, "truce: %ld report%s dated after --as-of %s %s ignored\n", after, after == 1 ? "" : "s", when,
+            after == 1 ? "is" : "are");
 }
 
 static void print_summary(const engine_t *engine, const check_options_t *o, int files) {
@@ -132,14 +144,16 @@ static void print_summary(const engine_t *engine, const check_options_t *o, int 
     fprintf(stderr, "truce: %ld reports read from %s: %ld accepted, %ld without bearing on any rule, "
                     "%ld duplicates, %ld conflicting, %ld rejected\n",
             read, from, counts.accepted, counts.no_bearing, counts.duplicates, counts.conflicts, o->rejected);
+    print_after_as_of(o->as_of, o->after_as_of);
 }
 
 /* Reads every reports file, or the log, into the engine. */
 static int ingest(check_options_t *o, int argc, char **argv, const agreement_t *agreement, report_parser_t *parser,
                   engine_t *engine, check_log_t *log) {
     if (o->log) {
-        int status = check_log_ingest(o->log, o->size, agreement, parser, engine, log);
+        int status = check_log_ingest(o->log, o->size, agreement, parser, engine, o->as_of, log);
         o->rejected = log->rejected;
+        o->after_as_of = log->after_as_of;
         if (status == EXIT_OK) check_log_describe(o->log, log);
         return status;
     }

@@ -17,7 +17,8 @@
 #include "tlog/tlog.h"
 
 static const char USAGE[] =
-    "usage: truce log append --log DB --agreement FILE [--key COUNCIL_KEY] [--batch N] reports.jsonl...\n"
+    "usage: truce log append --log DB --agreement FILE [--key COUNCIL_KEY] [--batch N]\n"
+    "                        [--max-future DURATION] reports.jsonl...\n"
     "       truce log sth --log DB [--key COUNCIL_KEY [--agreement FILE]]\n"
     "       truce log proof --log DB --inclusion SOURCE/ID [--size N]\n"
     "       truce log proof --log DB --consistency OLD NEW\n"
@@ -29,6 +30,8 @@ static const char USAGE[] =
     "         'FILE:LINE: reason' on stderr for a rejected line, then a summary.\n"
     "         With --key, the council signs a tree head and a checkpoint at the\n"
     "         end (origin: --origin, or truce/<agreement name>). Creates DB.\n"
+    "         A report dated more than --max-future after its receipt (this\n"
+    "         machine's clock) is rejected, with the reason, and not stored.\n"
     "sth      prints the latest signed tree head (JSON); with --key, first signs\n"
     "         a new head at the current size (and a checkpoint once the log has\n"
     "         an origin; with --agreement, the key must be that agreement's\n"
@@ -42,6 +45,8 @@ static const char USAGE[] =
     "  --agreement FILE     the agreement: vocabulary and key registry\n"
     "  --key COUNCIL_KEY    the council's secret key file, to sign tree heads\n"
     "  --batch N            reports per transaction (default 1000)\n"
+    "  --max-future D       how far after its receipt a report may be dated: 90s, 10m,\n"
+    "                       2h, 1d (default 10m); later ones are rejected\n"
     "  --origin ORIGIN      the log's name in its checkpoints (recorded once)\n"
     "  -h, --help           show this help\n\n"
     "exit: 0 done, 2 usage, 3 bad input (agreement, key, log), 4 some lines rejected, 5 internal\n";
@@ -49,6 +54,7 @@ static const char USAGE[] =
 typedef struct {
     const char *log, *agreement, *key, *inclusion, *consistency, *origin;
     long batch;
+    time_ms_t max_future;
     uint64_t size;
     bool has_size;
 } log_options_t;
@@ -62,10 +68,11 @@ static int parse_options(int argc, char **argv, log_options_t *o) {
         {"log", required_argument, NULL, 'l'}, {"agreement", required_argument, NULL, 'a'},
         {"key", required_argument, NULL, 'k'}, {"batch", required_argument, NULL, 'b'},
         {"inclusion", required_argument, NULL, 'i'}, {"consistency", required_argument, NULL, 'c'},
-        {"size", required_argument, NULL, 'n'}, {"origin", required_argument, NULL, 'o'},
+        {"size", required_argument, NULL, 'n'}, {"max-future", required_argument, NULL, 'f'}, {"origin", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1000;
+    o->max_future = TIME_DEFAULT_MAX_FUTURE;
     uint64_t count;
     int c;
     optind = 1;
@@ -84,6 +91,10 @@ static int parse_options(int argc, char **argv, log_options_t *o) {
         case 'n':
             if (!cli_parse_count(optarg, &o->size)) return usage_error("--size must be a non-negative integer");
             o->has_size = true;
+            break;
+        case 'f':
+            if (!time_parse_duration(optarg, &o->max_future))
+                return usage_error("--max-future must be a duration such as 90s, 10m, 2h or 1d");
             break;
         case 'h': fputs(USAGE, stdout); return -1;
         default: return usage_error("bad option");
@@ -126,6 +137,7 @@ typedef struct {
     pending_t *pending;
     size_t count, capacity, to_verify;
     long batch_size;
+    time_ms_t max_future;         /* a report dated later than its receipt plus this is rejected */
     int verifiers;
     uint64_t appended, duplicates, rejected;
     bool failed;                  /* a database failure: stop, nothing more is acknowledged */
@@ -159,6 +171,10 @@ static bool check_line(appender_t *a, const char *path, long number, const char 
     report_t report;
     if (!report_parse(a->parser, line, len, &report, error, sizeof error)
         || !jcs_parse(a->doc, line, len, error, sizeof error)) {
+        reject(a, path, number, error);
+        return false;
+    }
+    if (time_too_far_ahead(report.time, time_now(), a->max_future, error, sizeof error)) {
         reject(a, path, number, error);
         return false;
     }
@@ -359,7 +375,7 @@ static int run_append(const log_options_t *o, int argc, char **argv) {
     if (status == EXIT_OK) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         appender_t a = {.ledger = ledger, .registry = registry, .parser = report_parser_new(agreement),
-                        .doc = jcs_document_new(), .batch_size = o->batch,
+                        .doc = jcs_document_new(), .batch_size = o->batch, .max_future = o->max_future,
                         .verifiers = cores < 1 ? 1 : cores > MAX_VERIFIERS ? MAX_VERIFIERS : (int)cores};
         status = append_all(&a, argc, argv, o->key ? &council : NULL, o->origin, agreement->name);
         report_parser_free(a.parser);

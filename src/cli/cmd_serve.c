@@ -19,8 +19,9 @@ static const char serve_usage[] =
     "live dashboard at /, server-sent events, Prometheus metrics at /metrics. The log\n"
     "(an SQLite file, created when missing) is the store: signed reports POSTed to\n"
     "/v1/reports are checked against their source's registered key, group-committed\n"
-    "and acknowledged once durable. SIGTERM or SIGINT stops it after answering every\n"
-    "pending request.\n\n"
+    "and acknowledged once durable. Rulings are as of the server's own clock (the\n"
+    "time of ruling, re-ruled at least once a minute), never as of a report's time.\n"
+    "SIGTERM or SIGINT stops it after answering every pending request.\n\n"
     "options:\n"
     "  --agreement FILE     the agreement (vocabulary and key registry)\n"
     "  --log DB             the log\n"
@@ -51,6 +52,8 @@ static const char serve_usage[] =
     "  --sth-interval MS    least time between automatic tree heads (default 1000)\n"
     "  --rule-interval MS   least time between recomputations of the rulings (default 50)\n"
     "  --webhook-retry MS   first retry delay, doubling up to 5 minutes (default 500)\n"
+    "  --max-future D       how far after its receipt a report may be dated: 90s, 10m,\n"
+    "                       2h, 1d (default 10m); later ones are rejected, not stored\n"
     "  -h, --help           this text\n\n"
     "--sign-request prints 'X-Truce-Time: ...', 'X-Truce-Nonce: ...' and\n"
     "'Authorization: Truce-Ed25519 ...' for METHOD, URL (the server's origin, path and\n"
@@ -142,6 +145,7 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         {"sign-request", no_argument, NULL, 'S'}, {"body", required_argument, NULL, 'B'},
         {"origin", required_argument, NULL, 'O'}, {"policy", required_argument, NULL, 'P'},
         {"url", required_argument, NULL, 'U'},
+        {"max-future", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     server_options_defaults(&o->server);
@@ -161,6 +165,10 @@ static int parse_options(int argc, char **argv, serve_options_t *o, const char *
         case 'P': o->server.policy_path = optarg; break;
         case 'U': o->server.public_url = optarg; break;
         case 'B': o->body_file = optarg; break;
+        case 'F':
+            if (!time_parse_duration(optarg, &o->server.max_future_ms))
+                return usage_error("--max-future: '%s' is not a duration such as 90s, 10m, 2h or 1d", optarg);
+            break;
         case 'h': fputs(serve_usage, stdout); return -1;
         case '?': return usage_error("%s", "bad option");
         default: if ((status = numeric_option(c, optarg, o)) != EXIT_OK) return status;

@@ -114,6 +114,8 @@ typedef struct {
     engine_t *engine;
     bool quiet;
     long *read, *rejected;
+    time_ms_t as_of;           /* TIME_NONE, or reports after it are counted in *after */
+    long *after;
 } feed_t;
 
 /* One line: parsed, validated, and given to the engine; or rejected, named. */
@@ -127,6 +129,7 @@ static bool feed_line(void *context, const char *path, long number, const char *
         if (!feed->quiet) fprintf(stderr, "%s:%ld: rejected: %s\n", path, number, reason);
         return true;
     }
+    if (feed->as_of != TIME_NONE && report.time > feed->as_of) (*feed->after)++;
     if (engine_add(feed->engine, &report) == ENGINE_CONFLICT)
         fprintf(stderr, "%s:%ld: warning: %.*s/%.*s was already reported with other content; "
                         "the version with the smaller content hash is kept\n",
@@ -136,7 +139,12 @@ static bool feed_line(void *context, const char *path, long number, const char *
 
 int cli_feed_reports(const char *path, report_parser_t *parser, engine_t *engine, bool quiet, long *read,
                      long *rejected) {
-    feed_t feed = {parser, engine, quiet, read, rejected};
+    return cli_feed_reports_until(path, parser, engine, quiet, read, rejected, TIME_NONE, NULL);
+}
+
+int cli_feed_reports_until(const char *path, report_parser_t *parser, engine_t *engine, bool quiet, long *read,
+                           long *rejected, time_ms_t as_of, long *after) {
+    feed_t feed = {parser, engine, quiet, read, rejected, as_of, after};
     return cli_each_line(path, feed_line, &feed);
 }
 

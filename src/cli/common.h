@@ -29,6 +29,10 @@ int cli_each_line(const char *path, cli_line_fn on_line, void *context);
 #include "engine/engine.h"
 int cli_feed_reports(const char *path, report_parser_t *parser, engine_t *engine, bool quiet, long *read,
                      long *rejected);
+/* The same, also counting in *after the valid reports dated after as_of
+ * (TIME_NONE: none counted), which `check --as-of` ignores and says so. */
+int cli_feed_reports_until(const char *path, report_parser_t *parser, engine_t *engine, bool quiet, long *read,
+                           long *rejected, time_ms_t as_of, long *after);
 
 /* "truce: error: MESSAGE" and "see 'truce COMMAND --help'"; returns EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *message);

@@ -70,11 +70,7 @@ struct ledger {
 
 sqlite3 *ledger_database(ledger_t *ledger) { return ledger->db; }
 
-int64_t ledger_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+int64_t ledger_now_ms(void) { return time_now(); }
 
 static bool db_fail(ledger_t *ledger, char *error, size_t error_size, const char *what) {
     snprintf(error, error_size, "%s: %s", what, sqlite3_errmsg(ledger->db));

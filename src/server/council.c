@@ -156,7 +156,7 @@ static void record_job(server_t *server, job_t *job) {
     uint64_t size = ledger_size(server->ledger), index;
     char id[64], error[LEDGER_ERROR_SIZE];
     snprintf(id, sizeof id, "rulings@%llu", (unsigned long long)size);
-    rulings_t *rulings = engine_rule(server->engine, TIME_NONE);
+    rulings_t *rulings = engine_rule(server->engine, wall_clock_ms());   /* as on the board */
     buffer_t fields = {0};
     buffer_puts(&fields, "{\"rulings\":[");
     for (int i = 0; i < rulings->count; i++) {

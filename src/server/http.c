@@ -73,11 +73,7 @@ void monotonic_cond_init(pthread_cond_t *cond) {
     pthread_condattr_destroy(&attributes);
 }
 
-time_ms_t wall_clock_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (time_ms_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+time_ms_t wall_clock_ms(void) { return time_now(); }
 
 bool parse_uint(const char *text, uint64_t *out) {
     if (!text || !*text || strspn(text, "0123456789") != strlen(text) || strlen(text) > 18) return false;

@@ -23,7 +23,7 @@ void server_options_defaults(server_options_t *o) {
                             .rate_burst = 1000, .client_rate = 50, .client_burst = 500,
                             .max_connections = 4000, .max_client_connections = 64, .header_timeout_ms = 10000,
                             .body_timeout_ms = 30000, .max_body_total = 64u << 20, .sth_interval_ms = 1000, .rule_interval_ms = 50,
-                            .webhook_retry_ms = 500};
+                            .webhook_retry_ms = 500, .max_future_ms = TIME_DEFAULT_MAX_FUTURE};
 }
 
 bool server_latest_head(server_t *server, ledger_tree_head_t *head) {

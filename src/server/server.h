@@ -41,12 +41,14 @@ typedef struct {
     int sth_interval_ms;                   /* minimum time between automatic tree heads */
     int rule_interval_ms;                  /* minimum time between recomputations of the rulings */
     int webhook_retry_ms;                  /* first retry delay; doubles up to 5 minutes */
+    int64_t max_future_ms;                 /* a report dated later than its receipt plus this is rejected */
 } server_options_t;
 
 /* Fills the defaults above (1 MiB, 200 reports/s burst 1000, 50 unverified
  * reports/s burst 500 per client address, 4000 connections, 64 per client,
  * 10 s for headers, 30 s for a body, 64 MiB of bodies, 1000 ms between tree
- * heads, 50 ms between rulings, 500 ms first retry). */
+ * heads, 50 ms between rulings, 500 ms first retry, reports up to 10
+ * minutes ahead of the server's clock). */
 void server_options_defaults(server_options_t *options);
 
 /* Runs the server until SIGTERM or SIGINT, then drains and commits every

@@ -107,6 +107,10 @@ static void check_report(server_t *server, worker_t *worker, job_t *job, uint32_
         reject(server, job, item, REJECT_INVALID, reason);
         return;
     }
+    if (time_too_far_ahead(report.time, wall_clock_ms(), server->options.max_future_ms, error, sizeof error)) {
+        reject(server, job, item, REJECT_INVALID, error);   /* never stored: it would move the clock */
+        return;
+    }
     item->entry = job->bytes.len;
     jcs_serialize(root, NULL, &job->bytes);
     item->entry_len = job->bytes.len - item->entry;

@@ -11,6 +11,7 @@
 #include "server/server_internal.h"
 
 #define KEEPALIVE_SECONDS 15.0
+#define RECLOCK_SECONDS 60.0     /* re-rule at least this often: the clock moves deadlines */
 #define MAX_CHANGES 2000
 
 job_t *job_new(job_fn run) {
@@ -197,7 +198,9 @@ static bool compare_rulings(server_t *server, const rulings_t *before, const rul
 void writer_rule(server_t *server) {
     server->rulings_dirty = false;
     server->last_rule = monotonic_seconds();
-    rulings_t *now = engine_rule(server->engine, TIME_NONE);
+    /* As of the server's clock, not the latest report's time: a report cannot
+     * move the board's clock (and those dated ahead of it wait until it passes). */
+    rulings_t *now = engine_rule(server->engine, wall_clock_ms());
     atomic_fetch_add(&server->metrics.rulings_computed, 1);
     buffer_t jsonl = {0};
     rulings_write_json(now, server->agreement, &jsonl);
@@ -238,7 +241,8 @@ static void housekeeping(server_t *server, double *last_keepalive) {
             fprintf(stderr, "truce: error: signing a tree head: %s\n", error);
         server->rulings_dirty = true;       /* the pages show the head */
     }
-    if (server->rulings_dirty && now - server->last_rule >= server->options.rule_interval_ms / 1000.0)
+    if ((server->rulings_dirty && now - server->last_rule >= server->options.rule_interval_ms / 1000.0)
+        || now - server->last_rule >= RECLOCK_SECONDS)   /* deadlines pass without any report */
         writer_rule(server);
     if (now - *last_keepalive >= KEEPALIVE_SECONDS) {
         sse_keepalive(server->sse);
@@ -249,6 +253,7 @@ static void housekeeping(server_t *server, double *last_keepalive) {
 /* Seconds until housekeeping has something to do. */
 static double idle_wait(const server_t *server, double last_keepalive) {
     double now = monotonic_seconds(), wait = last_keepalive + KEEPALIVE_SECONDS - now;
+    if (server->last_rule + RECLOCK_SECONDS - now < wait) wait = server->last_rule + RECLOCK_SECONDS - now;
     if (server->rulings_dirty) {
         double due = server->last_rule + server->options.rule_interval_ms / 1000.0 - now;
         if (due < wait) wait = due;
