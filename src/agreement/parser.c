@@ -150,15 +150,22 @@ void *parser_grow(void **array, int *count, size_t element_size) {
 
 /* ------------------------------------------------------------- references */
 
+/* The i-th declared name of a table: what is "party", "kind", "place",
+ * "source", "event" or "point". NULL past its end. */
+static const char *declared_name(const agreement_t *a, const char *what, int i) {
+    if (!strcmp(what, "party")) return i < a->party_count ? a->parties[i].code : NULL;
+    if (!strcmp(what, "kind")) return i < a->kind_count ? a->kinds[i].name : NULL;
+    if (!strcmp(what, "place")) return i < a->place_count ? a->places[i].name : NULL;
+    if (!strcmp(what, "source")) return i < a->source_count ? a->sources[i].name : NULL;
+    if (!strcmp(what, "event")) return i < a->event_count ? a->events[i].name : NULL;
+    if (!strcmp(what, "point")) return i < a->point_count ? a->points[i].label : NULL;
+    return NULL;
+}
+
 static int lookup_by_name(const parser_t *p, const char *what, const char *name) {
-    const agreement_t *a = p->a;
-    text_t t = text_of(name);
-    if (!strcmp(what, "party")) return agreement_party(a, t);
-    if (!strcmp(what, "kind")) return agreement_kind(a, t);
-    if (!strcmp(what, "place")) return agreement_place(a, t);
-    if (!strcmp(what, "source")) return agreement_source(a, t);
-    for (int i = 0; i < a->event_count; i++)
-        if (!strcmp(a->events[i].name, name)) return i;
+    const char *declared;
+    for (int i = 0; (declared = declared_name(p->a, what, i)); i++)
+        if (!strcmp(declared, name)) return i;
     return -1;
 }
 
@@ -171,19 +178,9 @@ void parser_keyword_hint(text_t word, const char *const *keywords, char *out, si
 
 void parser_name_hint(const agreement_t *a, const char *what, text_t word, char *out, size_t size) {
     suggestion_t s;
+    const char *declared;
     suggest_init(&s, word);
-    if (!strcmp(what, "party"))
-        for (int i = 0; i < a->party_count; i++) suggest_consider(&s, a->parties[i].code);
-    if (!strcmp(what, "kind"))
-        for (int i = 0; i < a->kind_count; i++) suggest_consider(&s, a->kinds[i].name);
-    if (!strcmp(what, "place"))
-        for (int i = 0; i < a->place_count; i++) suggest_consider(&s, a->places[i].name);
-    if (!strcmp(what, "source"))
-        for (int i = 0; i < a->source_count; i++) suggest_consider(&s, a->sources[i].name);
-    if (!strcmp(what, "event"))
-        for (int i = 0; i < a->event_count; i++) suggest_consider(&s, a->events[i].name);
-    if (!strcmp(what, "point"))
-        for (int i = 0; i < a->point_count; i++) suggest_consider(&s, a->points[i].label);
+    for (int i = 0; (declared = declared_name(a, what, i)); i++) suggest_consider(&s, declared);
     suggest_hint(&s, out, size);
 }
 
