@@ -668,7 +668,7 @@ static void test_place_versions(void **state) {
              head);
     expect_error_in(text, 3, 7, "ends before it begins");
     snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" until 2015-02-30\n", head);
-    expect_error_in(text, 3, 54, "expected a date");
+    expect_error_in(text, 3, 54, "2015-02-30: February 2015 has 28 days");
     /* and the valid case: two versions, a zone computed from them in two versions */
     snprintf(text, sizeof text, "%splace road \"R\" file \"../geo/line-only.geojson\" until 2015-03-01\n"
                                 "place road \"R2\" file \"../geo/line-moved.geojson\" from 2015-03-01\n"
