@@ -124,7 +124,7 @@ static const error_case_t cases[] = {
     {"event arithmetic backwards", "  require UA note.filed from signature + -3 days", 42, "0 or more"},
     {"first of an unknown event", "event e = first of signature, nothing", 31, "unknown event 'nothing'"},
     {"first without of", "event e = first signature", 17, "expected 'of'"},
-    {"deadline on a day that does not exist", "  require UA note.filed by 2015-02-29T10:00 Europe/Kyiv", 28, "a real day"},
+    {"deadline on a day that does not exist", "  require UA note.filed by 2015-02-29T10:00 Europe/Kyiv", 28, "2015-02-29: February 2015 has 28 days"},
     {"detail named like a field", "detail strike value count", 15, "is a standard report field"},
     {"detail of an unknown kind", "detail bombing calibre number mm", 8, "unknown kind 'bombing'"},
     {"detail without a type", "detail strike calibre big", 23, "expected the detail's type"},

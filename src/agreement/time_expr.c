@@ -118,7 +118,13 @@ int parser_expect_event(parser_t *p) {
 
 /* `by DATE[THH:MM] [ZONE]`: the deadline; a bare date means the end of that day. */
 bool parser_by_date(parser_t *p, rule_t *rule) {
-    if (!at_date(p)) return parser_error(p, "expected a date such as 2026-06-30");
+    if (!at_date(p)) {
+        char why[160]; /* "tomorrow: not a date of the form YYYY-MM-DD" */
+        if ((p->token.type == TOKEN_WORD || p->token.type == TOKEN_NUMBER) &&
+            !time_explain_date(p->token.text.ptr, p->token.text.len, why, sizeof why))
+            return parser_error(p, "%s", why);
+        return parser_error(p, "expected a date such as 2026-06-30");
+    }
     char label[128];
     return parse_datetime(p, true, &rule->window.deadline_date, label, sizeof label);
 }
