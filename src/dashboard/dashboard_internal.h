@@ -10,6 +10,7 @@
 
 /* html.c: escaping and formatting */
 void dash_text(buffer_t *out, const char *s);               /* escaped; NULL appends nothing */
+void dash_escape_url_arg(buffer_t *out, const char *arg, bool file_name); /* %XX for a URL, _XX for a file name */
 void dash_href(buffer_t *out, const dashboard_view_t *view, dashboard_page_t page, const char *arg);
 void dash_link(buffer_t *out, const dashboard_view_t *view, dashboard_page_t page, const char *arg,
                const char *text);                           /* <a href=...>text</a> */

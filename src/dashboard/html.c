@@ -37,9 +37,9 @@ static bool is_unreserved(char c) {
            c == '_' || c == '~';
 }
 
-/* Escapes arg for a URL path (keeping ':' and '/'), or for a file name
- * (everything but letters, digits, '-' and '.' as _XX). */
-static void append_escaped_arg(buffer_t *out, const char *arg, bool file_name) {
+/* Escapes arg for a URL path or query value (keeping ':' '/' '@'), or for a
+ * file name (everything but letters, digits, '-' and '.' as _XX). */
+void dash_escape_url_arg(buffer_t *out, const char *arg, bool file_name) {
     for (const unsigned char *p = (const unsigned char *)arg; *p; p++) {
         bool keep = file_name ? is_unreserved((char)*p) && *p != '_' && *p != '~'
                               : is_unreserved((char)*p) || *p == ':' || *p == '/' || *p == '@';
@@ -58,7 +58,7 @@ void dashboard_snapshot_file(buffer_t *out, dashboard_page_t page, const char *a
     case DASHBOARD_PAGE_POINT: buffer_puts(out, "point-"); break;
     case DASHBOARD_PAGE_EVIDENCE: buffer_puts(out, "evidence-"); break;
     }
-    append_escaped_arg(out, arg ? arg : "", true);
+    dash_escape_url_arg(out, arg ? arg : "", true);
     buffer_puts(out, ".html");
 }
 
@@ -67,7 +67,7 @@ void dashboard_snapshot_file(buffer_t *out, dashboard_page_t page, const char *a
 static void append_route(buffer_t *out, dashboard_page_t page, const char *arg) {
     static const char *const ROUTES[] = {"/", "/map", "/timeline", "/point/", "/evidence/", "/incidents", "/report"};
     buffer_puts(out, ROUTES[page]);
-    if (page == DASHBOARD_PAGE_POINT || page == DASHBOARD_PAGE_EVIDENCE) append_escaped_arg(out, arg ? arg : "", false);
+    if (page == DASHBOARD_PAGE_POINT || page == DASHBOARD_PAGE_EVIDENCE) dash_escape_url_arg(out, arg ? arg : "", false);
 }
 
 void dash_href(buffer_t *out, const dashboard_view_t *view, dashboard_page_t page, const char *arg) {
@@ -76,7 +76,7 @@ void dash_href(buffer_t *out, const dashboard_view_t *view, dashboard_page_t pag
     else append_route(&target, page, arg);
     if (view->as_of_query && view->links == DASHBOARD_LINKS_SERVER) { /* a permalink stays at its time */
         buffer_puts(&target, "?as_of=");
-        append_escaped_arg(&target, view->as_of_query, false);
+        dash_escape_url_arg(&target, view->as_of_query, false);
     }
     dashboard_html_escape(out, target.data, target.len);
     buffer_free(&target);

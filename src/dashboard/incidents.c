@@ -16,12 +16,7 @@ static void query_pair(buffer_t *out, bool *first, const char *name, const char 
     buffer_puts(out, *first ? "?" : "&");
     *first = false;
     buffer_printf(out, "%s=", name);
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                    strchr("-._~:", *p);
-        if (keep) buffer_append(out, p, 1);
-        else buffer_printf(out, "%%%02X", *p);
-    }
+    dash_escape_url_arg(out, value, false);
 }
 
 /* The query string of a selection (and a page of it), so that pager and

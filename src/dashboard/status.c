@@ -89,8 +89,7 @@ const ruling_t *dash_find_ruling(const rulings_t *rulings, int point, int party)
 }
 
 const char *dash_party_code(const agreement_t *a, int party) {
-    if (party == RULING_UNATTRIBUTED) return "unattributed";
-    return party >= 0 && party < a->party_count ? a->parties[party].code : "all";
+    return export_party_name(a, party);
 }
 
 /* Evidence keys link to their report's page; consequences are tags. */

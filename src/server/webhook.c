@@ -48,10 +48,7 @@ static int slot_of(const agreement_t *a, int point, int party) {
     return point * (a->party_count + 2) + (party == RULING_UNATTRIBUTED ? a->party_count + 1 : party + 1);
 }
 
-static const char *party_code(const agreement_t *a, int party) {
-    if (party == RULING_UNATTRIBUTED) return "unattributed";
-    return party >= 0 ? a->parties[party].code : "all";
-}
+static const char *party_code(const agreement_t *a, int party) { return export_party_name(a, party); }
 
 static int status_of(const char *name) {
     for (int s = 0; s <= STATUS_VIOLATED; s++)
